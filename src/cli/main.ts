@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { registerReplayCommand } from './commands/replay.js';
+import { runCommand } from './run-command.js';
+
+const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const program = new Command()
+  .name('mathcoder')
+  .description('MathCoder: math problems solved with interleaved reasoning and Python code, in a stateful sandbox')
+  .version(packageJson.version)
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerReplayCommand(program);
+
+await runCommand(async () => {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    // commander has already printed its own one-line message (unknown option, bad value, --help).
+    if (!(error instanceof CommanderError)) throw error;
+    process.exitCode = error.exitCode;
+  }
+});

@@ -1,0 +1,12 @@
+import { PythonSandbox } from '../src/sandbox/python-sandbox.js';
+import { replayFiles } from '../src/replay/replay.js';
+import { writeFileSync } from 'node:fs';
+const files = process.argv.slice(2);
+const sb = await PythonSandbox.start({ pathVariable: process.env.PATH, poolSize: 4, ...(process.env.PY ? {python: process.env.PY} : {}) });
+const t0 = performance.now();
+const reports = await replayFiles(files, sb, { concurrency: 4, timeoutMs: 10000, onProgress: (p) => { if (p.rowsDone % 200 === 0) console.error(p, ((performance.now()-t0)/1000).toFixed(1)); } });
+for (const r of reports) console.log(r.file, r.rows, r.cells, r.matched, (100*r.matched/r.cells).toFixed(2));
+const tot = reports.reduce((a, r) => [a[0]+r.cells, a[1]+r.matched], [0,0]);
+console.log('TOTAL', tot, (100*tot[1]/tot[0]).toFixed(2), ((performance.now()-t0)/1000).toFixed(1)+'s');
+writeFileSync('/tmp/mismatches.json', JSON.stringify(reports.flatMap(r => r.mismatches), null, 1));
+await sb.close();
