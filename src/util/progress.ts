@@ -17,6 +17,13 @@ export interface ProgressOptions {
   readonly intervalMs?: number;
   /** Extra fields shown after the counts, e.g. `matched`. */
   readonly fieldNames?: readonly string[];
+  /** Writes a count (e.g. bytes as MB); plain numbers by default. */
+  readonly formatValue?: (value: number) => string;
+}
+
+/** Byte counts as MB with one decimal, for downloads. */
+export function formatMegabytes(bytes: number): string {
+  return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 }
 
 function formatSeconds(seconds: number): string {
@@ -49,8 +56,10 @@ class LineProgress implements ProgressReporter {
     const rate = this.last / Math.max(elapsed, 1e-9);
     const eta = rate > 0 ? (this.options.total - this.last) / rate : Infinity;
     const extra = Object.entries(this.lastFields).map(([key, value]) => ` ${key} ${value}`).join('');
+    const format = this.options.formatValue ?? String;
+    const rateText = this.options.formatValue ? this.options.formatValue(rate) : rate.toFixed(1);
     (this.options.stream ?? process.stderr).write(
-      `${this.options.label}: ${this.last}/${this.options.total} ${this.options.unit}${extra}, ${rate.toFixed(1)}/s, elapsed ${formatSeconds(elapsed)}, eta ${formatSeconds(eta)}\n`,
+      `${this.options.label}: ${format(this.last)}/${format(this.options.total)} ${this.options.unit}${extra}, ${rateText}/s, elapsed ${formatSeconds(elapsed)}, eta ${formatSeconds(eta)}\n`,
     );
   }
 
@@ -71,6 +80,7 @@ class BarProgress implements ProgressReporter {
         stream: options.stream ?? process.stderr,
         hideCursor: true,
         etaBuffer: 50,
+        ...(options.formatValue ? { formatValue: (value: number, _options: unknown, type: string) => (type === 'value' || type === 'total' ? options.formatValue!(value) : String(value)) } : {}),
       },
       cliProgress.Presets.shades_classic,
     );

@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { MathcoderError, errorMessage } from '../errors.js';
+
+/**
+ * Downloads one file over HTTPS into a cache, the way the Hugging Face hub client does: bytes go to
+ * `FILE.part` as they arrive; an interrupted download resumes from where it stopped (HTTP Range); the file
+ * appears under its name only once complete and checked (size, and sha256 when known: given, or the hub's
+ * `X-Linked-Etag` for LFS files). A failed download never leaves a file under the final name.
+ */
+
+export interface DownloadProgress {
+  readonly receivedBytes: number;
+  readonly totalBytes: number | null;
+}
+
+export interface DownloadOptions {
+  readonly url: string;
+  readonly destination: string;
+  /** Sent as `Authorization: Bearer …` (HF_TOKEN). */
+  readonly token?: string;
+  readonly expectedSize?: number;
+  readonly expectedSha256?: string;
+  readonly onProgress?: (progress: DownloadProgress) => void;
+  /** Extra attempts after a network failure, each resuming from the bytes already written. */
+  readonly retries?: number;
+  readonly retryDelayMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface DownloadResult {
+  readonly path: string;
+  readonly sizeBytes: number;
+  /** The file was already complete in the cache; nothing was fetched. */
+  readonly cached: boolean;
+  readonly sha256: string | null;
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
+}
+
+function sizeOf(path: string): number {
+  return existsSync(path) ? statSync(path).size : 0;
+}
+
+function describeNetworkError(url: string, error: unknown): string {
+  const cause = (error as { cause?: { code?: string } })?.cause?.code ?? (error as { code?: string })?.code;
+  const host = new URL(url).host;
+  if (cause === 'ECONNREFUSED' || cause === 'ENOTFOUND' || cause === 'EAI_AGAIN' || cause === 'ENETUNREACH' || cause === 'UND_ERR_CONNECT_TIMEOUT') {
+    return `cannot reach ${host} (${cause}): this machine may be offline`;
+  }
+  return `download from ${host} failed: ${errorMessage(error)}`;
+}
+
+class RetryableError extends Error {}
+
+async function attempt(options: DownloadOptions, part: string): Promise<{ total: number | null; etagSha: string | null }> {
+  const already = sizeOf(part);
+  const headers: Record<string, string> = { 'user-agent': 'mathcoder' };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (already > 0) headers.range = `bytes=${already}-`;
+  let response: Response;
+  try {
+    response = await fetch(options.url, { headers, redirect: 'follow', ...(options.signal ? { signal: options.signal } : {}) });
+  } catch (error) {
+    throw new RetryableError(describeNetworkError(options.url, error));
+  }
+  const etag = (response.headers.get('x-linked-etag') ?? response.headers.get('etag') ?? '').replace(/^W\//, '').replace(/"/g, '');
+  const etagSha = SHA256.test(etag) ? etag : null;
+  if (response.status === 416 && already > 0) {
+    // The part file already holds every byte.
+    await response.body?.cancel();
+    return { total: already, etagSha };
+  }
+  if (response.status === 401 || response.status === 403) {
+    await response.body?.cancel();
+    throw new MathcoderError(
+      'download',
+      `access to ${options.url} was refused (HTTP ${response.status}): ${options.token ? 'the token in HF_TOKEN has no access to it' : 'it may be gated or private; set HF_TOKEN'}`,
+    );
+  }
+  if (response.status === 404) {
+    await response.body?.cancel();
+    throw new MathcoderError('download', `${options.url} does not exist (HTTP 404): check the repository, revision and file name`);
+  }
+  if (response.status >= 500 || response.status === 429) {
+    await response.body?.cancel();
+    throw new RetryableError(`the server answered HTTP ${response.status} for ${options.url}`);
+  }
+  if (response.status !== 200 && response.status !== 206) {
+    await response.body?.cancel();
+    throw new MathcoderError('download', `unexpected HTTP ${response.status} for ${options.url}`);
+  }
+  const resumed = response.status === 206;
+  const start = resumed ? already : 0;
+  const rangeTotal = /\/(\d+)$/.exec(response.headers.get('content-range') ?? '')?.[1];
+  const length = response.headers.get('content-length');
+  const total = rangeTotal !== undefined ? Number(rangeTotal) : length !== null ? start + Number(length) : (options.expectedSize ?? null);
+  if (!response.body) throw new RetryableError(`no body in the answer from ${options.url}`);
+  let received = start;
+  options.onProgress?.({ receivedBytes: received, totalBytes: total });
+  const counter = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
+  counter.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    options.onProgress?.({ receivedBytes: received, totalBytes: total });
+  });
+  try {
+    await pipeline(counter, createWriteStream(part, { flags: resumed ? 'a' : 'w' }));
+  } catch (error) {
+    if (options.signal?.aborted) throw new MathcoderError('download', `download of ${options.url} was cancelled; run again to resume`);
+    throw new RetryableError(`the download of ${options.url} broke off at ${received} of ${total ?? '?'} bytes (${errorMessage(error)})`);
+  }
+  if (total !== null && sizeOf(part) < total) {
+    throw new RetryableError(`the download of ${options.url} ended early at ${sizeOf(part)} of ${total} bytes`);
+  }
+  return { total, etagSha };
+}
+
+export async function downloadFile(options: DownloadOptions): Promise<DownloadResult> {
+  const { destination } = options;
+  if (existsSync(destination) && (options.expectedSize === undefined || sizeOf(destination) === options.expectedSize)) {
+    const sha = options.expectedSha256 ? await sha256Of(destination) : null;
+    if (!options.expectedSha256 || sha === options.expectedSha256) return { path: destination, sizeBytes: sizeOf(destination), cached: true, sha256: sha };
+  }
+  mkdirSync(dirname(destination), { recursive: true });
+  const part = `${destination}.part`;
+  const retries = options.retries ?? 3;
+  let lastError: RetryableError | null = null;
+  for (let tries = 0; tries <= retries; tries += 1) {
+    if (tries > 0) await new Promise((resolve) => setTimeout(resolve, (options.retryDelayMs ?? 1_000) * 2 ** (tries - 1)));
+    let outcome: { total: number | null; etagSha: string | null };
+    try {
+      outcome = await attempt(options, part);
+    } catch (error) {
+      if (error instanceof RetryableError) {
+        lastError = error;
+        continue;
+      }
+      throw error;
+    }
+    const size = sizeOf(part);
+    const expectedSize = options.expectedSize ?? outcome.total;
+    if (expectedSize !== null && expectedSize !== undefined && size !== expectedSize) {
+      rmSync(part, { force: true });
+      throw new MathcoderError('download', `${options.url} has ${size} bytes, expected ${expectedSize}: the partial file was removed, run again`);
+    }
+    const expectedSha = options.expectedSha256 ?? outcome.etagSha;
+    const sha = await sha256Of(part);
+    if (expectedSha && sha !== expectedSha) {
+      rmSync(part, { force: true });
+      throw new MathcoderError('download', `${options.url} does not match its sha256 (got ${sha}, expected ${expectedSha}): the partial file was removed, run again`);
+    }
+    renameSync(part, destination);
+    return { path: destination, sizeBytes: size, cached: false, sha256: sha };
+  }
+  const kept = sizeOf(part);
+  throw new MathcoderError('download', `${lastError?.message ?? 'download failed'}${kept > 0 ? `; ${kept} bytes are kept and the next run resumes from there` : ''}`);
+}
