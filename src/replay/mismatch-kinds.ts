@@ -78,6 +78,7 @@ function roundNumbers(text: string): string {
 
 function sortedItems(text: string): string {
   return text
+    .replace(/[[\](){}]/g, ' ')
     .split(/,\s*|\n/)
     .map((item) => item.trim())
     .filter((item) => item !== '')

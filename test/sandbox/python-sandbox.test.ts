@@ -129,7 +129,7 @@ describe('time limits', () => {
   it('kills a cell that ignores the interrupt, restarts the session and says its state is lost', async () => {
     await withSession(async (session) => {
       await session.run('kept = 1');
-      const ignoring = await session.run('import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass', { timeoutMs: 300 });
+      const ignoring = await session.run('import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass', { timeoutMs: 300 });
       expect(ignoring.status).toBe('killed');
       expect(ignoring.stateLost).toBe(true);
       expect(ignoring.message).toMatch(/killed; the Python session was restarted and its variables are lost/);
@@ -156,7 +156,7 @@ describe('time limits', () => {
       const session = await restoring.createSession();
       await session.run('a = 5');
       await session.run('b = a * 2');
-      const killed = await session.run('import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True: pass', { timeoutMs: 200 });
+      const killed = await session.run('import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True: pass', { timeoutMs: 200 });
       expect(killed).toMatchObject({ status: 'killed', stateLost: false });
       expect((await session.run('a + b')).result).toBe('15');
       await session.close();

@@ -277,6 +277,10 @@ def make_shell():
     class CellDisplayHook(DisplayHook):
         """Records the text/plain of the last expression instead of printing `Out[n]:`."""
 
+        def compute_format_data(self, result):
+            # Only text/plain, what MathCoder's client read; Jupyter would also compute LaTeX, HTML, PNG, ….
+            return {'text/plain': self.shell.display_formatter.formatters['text/plain'](result)}, {}
+
         def start_displayhook(self):
             pass
 
@@ -327,6 +331,7 @@ def make_shell():
     config.InteractiveShell.ast_node_interactivity = 'last_expr'
     config.PlainTextFormatter.max_seq_length = 1000
     shell = SandboxShell.instance(config=config)
+    shell.autoawait = False  # top-level await is not used by math code; checking for it costs every cell
     try:
         from ipykernel.compiler import XCachingCompiler
 
@@ -373,11 +378,10 @@ class Session:
         self.limits = limits
         self.output = None
         self.cell = None
-        self.lock = threading.Lock()
-        self.deadline_timer = None
         self.timed_out = False
         self.pid = os.getpid()
         self.serial = 0
+
         session = self
         original_init = threading.Thread.__init__
 
@@ -387,26 +391,15 @@ class Session:
 
         threading.Thread.__init__ = thread_init
 
-    def on_sigint(self, signum, frame):
-        with self.lock:
-            timed_out = self.timed_out and self.cell is not None
-        if timed_out:
-            raise ExecutionTimeout('cell execution timed out after %s seconds' % self.limits_timeout())
-        if self.cell is not None:
-            raise KeyboardInterrupt()
-
-    def limits_timeout(self):
-        seconds = self.cell.get('timeout') if self.cell else None
-        return ('%g' % seconds) if seconds is not None else '?'
-
-    def fire_timeout(self):
-        with self.lock:
-            if self.cell is None:
-                return
+    def on_interrupt(self, signum, frame):
+        """SIGALRM from the cell's interval timer (its time is up) or a SIGINT. Outside a cell both are ignored,
+        so a late signal can never break the session's own loop."""
+        if self.cell is None:
+            return
+        if signum == signal.SIGALRM:
             self.timed_out = True
-        import _thread
-
-        _thread.interrupt_main()
+            raise ExecutionTimeout('cell execution timed out after %s seconds' % ('%g' % self.cell['timeout']))
+        raise KeyboardInterrupt()
 
     def run(self, request):
         self.serial += 1
@@ -415,29 +408,22 @@ class Session:
         timeout = request.get('timeout')
         cell = {'result': None, 'error': None, 'displays': [], 'timeout': timeout}
         started = time.perf_counter()
-        with self.lock:
-            self.cell = cell
-            self.timed_out = False
+        self.cell = cell
+        self.timed_out = False
         if timeout is not None:
-            self.deadline_timer = threading.Timer(timeout, self.fire_timeout)
-            self.deadline_timer.daemon = True
-            try:
-                self.deadline_timer.start()
-            except RuntimeError:
-                # No thread can be started (the process limit is spent): the parent's hard kill still applies.
-                self.deadline_timer = None
+            signal.signal(signal.SIGALRM, self.on_interrupt)  # again: an earlier cell may have replaced it
+            # An interval timer of the process itself, not a signal from outside: under bubblewrap a SIGINT sent
+            # to the sandbox would end it, and a timer thread per cell costs more than the cell.
+            signal.setitimer(signal.ITIMER_REAL, timeout)
         try:
             self.shell.run_cell(request['code'], store_history=True, silent=False)
         except BaseException as error:  # an interrupt that landed outside the user's code
             if cell['error'] is None:
                 cell['error'] = {'name': type(error).__name__, 'value': str(error), 'traceback': traceback.format_exception_only(type(error), error)}
         finally:
-            if self.deadline_timer is not None:
-                self.deadline_timer.cancel()
-                self.deadline_timer = None
-            with self.lock:
-                self.cell = None
-                timed_out = self.timed_out
+            self.cell = None  # first: from here on the signal handler raises nothing
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            timed_out = self.timed_out
         duration = (time.perf_counter() - started) * 1000.0
         if os.getpid() != self.pid:
             # A process the cell forked came back here: it must never answer on the channel.
@@ -466,27 +452,21 @@ class Session:
 
     def serve(self):
         while True:
-            try:
-                message = self.channel.receive()
-            except KeyboardInterrupt:
-                continue
+            message = self.channel.receive()
             if message is None or message.get('op') == 'close':
                 return
             if message.get('op') == 'run':
-                reply = None
-                while reply is None:
-                    try:
-                        reply = self.run(message)
-                    except KeyboardInterrupt:
-                        # A late interrupt from a timer that fired as the cell ended: the cell is over.
-                        continue
-                sent = False
-                while not sent:
-                    try:
-                        self.channel.send(reply)
-                        sent = True
-                    except KeyboardInterrupt:
-                        continue
+                try:
+                    reply = self.run(message)
+                except KeyboardInterrupt as error:
+                    # The interrupt landed while the cell's own exception was being recorded: the cell is over
+                    # (it is never run again); report what is known.
+                    self.cell = None
+                    reply = {'op': 'result', 'id': message['id'], 'status': 'timeout' if self.timed_out else 'error',
+                             'executionCount': self.shell.execution_count - 1, 'streams': [], 'result': None, 'displays': [],
+                             'error': {'name': type(error).__name__, 'value': str(error), 'traceback': [type(error).__name__ + ': ' + str(error)]},
+                             'truncated': False, 'outputChars': 0, 'durationMs': 0}
+                self.channel.send(reply)
 
 
 def reap_other_processes():
@@ -569,8 +549,12 @@ def start_session(shell, socket_path, sid, token, uid, workdir, limits, close_fd
             getpass.getpass = no_stdin
         except ImportError:
             pass
-        signal.signal(signal.SIGINT, session.on_sigint)
+        signal.signal(signal.SIGALRM, session.on_interrupt)
+        signal.signal(signal.SIGINT, session.on_interrupt)
         os.register_at_fork(after_in_child=lambda: sock.close())
+        # A fresh fork shares every page with the zygote; the first cell would pay for the copy-on-write faults
+        # of IPython's own data. Paying here, before the session is handed out, keeps the first real cell fast.
+        shell.run_cell('None', store_history=False, silent=True)
         channel.send({'op': 'hello', 'sid': sid, 'token': token, 'pid': os.getpid(), 'uid': os.getuid()})
         session.serve()
     except BaseException:
@@ -657,6 +641,12 @@ class Zygote:
         import IPython
 
         self.shell = make_shell()
+        # Everything imported so far lives as long as the process: moved out of the garbage collector's
+        # generations, a session's collections stop walking (and copying-on-write) the zygote's whole heap.
+        import gc
+
+        gc.collect()
+        gc.freeze()
         os.makedirs(self.args.workroot, mode=0o711, exist_ok=True)
         self.wakeup_read, self.wakeup_write = os.pipe()
         os.set_blocking(self.wakeup_write, False)

@@ -1,0 +1,70 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { sharedPath } from '../helpers/shared.js';
+
+const svamp = sharedPath('trajectories', 'mathcoder-cl-7b', 'svamp.jsonl');
+const mathematics = sharedPath('trajectories', 'mathcoder-cl-7b', 'mathematics.jsonl');
+const simuleq = sharedPath('trajectories', 'mathcoder-cl-7b', 'simuleq.jsonl');
+const math = sharedPath('trajectories', 'mathcoder-l-7b', 'math.correct.jsonl');
+
+describe('mathcoder replay', () => {
+  it('re-executes published cells and matches at least 97% of them exactly after normalisation', async () => {
+    const result = await runCli(['replay', '--json', '--limit', '80', '--concurrency', '4', '--cell-timeout', '3', svamp, mathematics, simuleq]);
+    expect(result.code, result.stderr).toBe(0);
+    const reports = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(reports.map((report) => report.file)).toEqual([svamp, mathematics, simuleq]);
+    let cells = 0;
+    let matched = 0;
+    for (const report of reports) {
+      expect(report.rows).toBe(80);
+      expect(typeof report.cells).toBe('number');
+      expect(typeof report.matched).toBe('number');
+      cells += report.cells as number;
+      matched += report.matched as number;
+    }
+    expect(cells).toBeGreaterThan(250);
+    expect(matched / cells).toBeGreaterThanOrEqual(0.97);
+    expect(result.stderr).toMatch(/replay: 240\/240 trajectories/);
+  });
+
+  it('lists mismatches with their kind and both texts', async () => {
+    const result = await runCli(['replay', '--show-mismatches', '--limit', '25', '--cell-timeout', '3', mathematics, math]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/mathematics\.jsonl:\d+ cell \d+ \[(library-frames|error-message|syntax-message|output-differs|ordering|float-rounding|error-vs-output|after-earlier-mismatch|replay-timeout)\]/);
+    expect(result.stdout).toContain('  published:');
+    expect(result.stdout).toContain('  replayed:');
+    expect(result.stdout).toMatch(/mismatches by kind: .*\d/);
+    expect(result.stdout).toMatch(/isolation (bwrap|unshare|none)/);
+  });
+
+  it('says on one line what is wrong with bad input', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'mc-replay-'));
+    const missing = await runCli(['replay', join(folder, 'nope.jsonl')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe(`mathcoder: cannot read ${join(folder, 'nope.jsonl')}: no such file`);
+
+    const broken = join(folder, 'broken.jsonl');
+    writeFileSync(broken, readFileSync(svamp, 'utf8').split('\n').slice(0, 2).join('\n') + '\n{"messages": [\n');
+    const malformed = await runCli(['replay', broken]);
+    expect(malformed.code).toBe(1);
+    expect(malformed.stderr.trim()).toMatch(new RegExp(`^mathcoder: ${broken.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:3: not valid JSON`));
+
+    const noCode = join(folder, 'no-code.jsonl');
+    const row = JSON.parse(readFileSync(svamp, 'utf8').split('\n')[0]!) as { debug_result: Array<{ role: string }> };
+    row.debug_result = row.debug_result.filter((entry) => entry.role !== 'code' && entry.role !== 'execution');
+    writeFileSync(noCode, JSON.stringify(row) + '\n');
+    const empty = await runCli(['replay', noCode]);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr.trim()).toBe(`mathcoder: no code cells to replay in ${noCode}: no code block is followed by its execution`);
+
+    const notARow = join(folder, 'not-a-row.jsonl');
+    writeFileSync(notARow, '{"question": "1+1?"}\n');
+    const wrongShape = await runCli(['replay', notARow]);
+    expect(wrongShape.code).toBe(1);
+    expect(wrongShape.stderr.trim()).toMatch(/:1: not a published MathCoder row: field messages/);
+    for (const run of [missing, malformed, empty, wrongShape]) expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
