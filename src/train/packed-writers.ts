@@ -17,7 +17,12 @@ export class JsonlRowSink implements PackedRowSink {
   }
 
   async write(row: PackedRow): Promise<void> {
-    if (!this.stream.write(JSON.stringify(row) + '\n')) await once(this.stream, 'drain');
+    await this.writeValue(row);
+  }
+
+  /** Any JSON value, one a line. */
+  async writeValue(value: unknown): Promise<void> {
+    if (!this.stream.write(JSON.stringify(value) + '\n')) await once(this.stream, 'drain');
   }
 
   async close(): Promise<void> {

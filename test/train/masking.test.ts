@@ -39,7 +39,7 @@ const assistantBlocks = fc
     fc.boolean().map((endsWithCode) => {
       const blocks: Block[] = steps.flatMap((step) =>
         step.kind === 'text'
-          ? [{ type: 'text' as const, content: step.first }]
+          ? ([{ type: 'text', content: step.first }] as Block[])
           : [
               { type: 'code' as const, content: step.first },
               { type: 'execution' as const, content: step.second },
