@@ -66,7 +66,7 @@ def schedule(step, total, warmup, peak):
     return peak * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
 
 
-def masking_checks(model, batch):
+def masking_checks(model, batch, rows, collate):
     """Gradient of the loss on every logit row whose target is masked, and the effect of one sample on another."""
     import torch
     from tiny_llama import causal_lm_loss
@@ -80,16 +80,17 @@ def masking_checks(model, batch):
     masked_grad = grads[masked].abs().max().item() if masked.any() else 0.0
     trained_grad = grads[~masked].abs().amax(dim=-1).min().item() if (~masked).any() else 0.0
     model.zero_grad()
-    # Change every token of the first sample of row 0 and see whether anything after it moves.
-    positions = batch["position_ids"][0]
-    starts = (positions == 0).nonzero().flatten().tolist()
+    # In the first row holding several samples, change every token of its first sample: nothing after may move.
     leak = None
-    if len(starts) > 1:
-        changed = batch["input_ids"].clone()
-        changed[0, : starts[1]] = (changed[0, : starts[1]] + 7) % model.embed_tokens.num_embeddings
+    packed = next((row for row in rows if row["position_ids"].count(0) > 1), None)
+    if packed is not None:
+        single = collate([packed])
+        second = single["position_ids"][0].tolist().index(0, 1)
+        changed = single["input_ids"].clone()
+        changed[0, :second] = (changed[0, :second] + 7) % model.embed_tokens.num_embeddings
         with torch.no_grad():
-            before = model(batch["input_ids"], batch["position_ids"], batch["attention_mask"])[0, starts[1] :]
-            after = model(changed, batch["position_ids"], batch["attention_mask"])[0, starts[1] :]
+            before = model(single["input_ids"], single["position_ids"], single["attention_mask"])[0, second:]
+            after = model(changed, single["position_ids"], single["attention_mask"])[0, second:]
         leak = (before - after).abs().max().item()
     return {"masked_positions": int(masked.sum()), "max_grad_on_masked": masked_grad, "min_grad_on_trained": trained_grad, "cross_sample_change": leak}
 
@@ -108,7 +109,7 @@ def train_tiny(args, manifest, rows):
     collate = lambda chunk: collate_block_diagonal(chunk, 0, torch.float32)  # noqa: E731
     report = {"engine": "tiny-llama", "torch": torch.__version__, "steps": total, "losses": []}
     if args.check:
-        report["checks"] = masking_checks(model, collate(batches[0]))
+        report["checks"] = masking_checks(model, collate(batches[0]), rows, collate)
     step, cursor = 0, 0
     while step < total:
         optimizer.zero_grad()
