@@ -100,10 +100,12 @@ export function launchCommand(plan: LaunchPlan): string[] {
 export function launchScript(plan: LaunchPlan): string {
   const command = launchCommand(plan)
     .map((part) => (part === '${NODE_RANK:-0}' ? `"${part}"` : shellQuote(part)))
-    .join(' \\\n  ');
+    .join(' ')
+    .replace(/ (--\w)/g, ' \\\n  $1');
+  const nodes = plan.options.nodes;
   return [
     '#!/usr/bin/env bash',
-    `# Written by mathcoder train launch. On several nodes run it on each with NODE_RANK=0..${plan.options.nodes - 1}.`,
+    `# Written by mathcoder train launch.${nodes > 1 ? ` Run it on each of the ${nodes} nodes with NODE_RANK=0..${nodes - 1}.` : ''}`,
     'set -euo pipefail',
     'cd "$(dirname "$0")"',
     `exec ${command}`,

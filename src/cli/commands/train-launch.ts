@@ -69,6 +69,7 @@ function describePlan(plan: LaunchPlan, manifest: PrepareManifest): string[] {
     `batch: global ${options.globalBatch} = per-device ${options.perDeviceBatch} × gradient accumulation ${plan.gradientAccumulation} × ${plan.worldSize} GPU(s); packed rows of up to ${plan.contextLength} tokens, position ids restart per sample`,
     `schedule: lr ${options.learningRate}, cosine, ${options.warmupSteps} warm-up steps, ${options.epochs} epochs of ${plan.packedRows} packed rows ≈ ${plan.totalSteps} optimizer steps (${plan.stepsPerEpoch} per epoch)`,
     `new tokens: ${Object.keys(manifest.tokenizer.specialTokenIds).join('')} at ids ${Math.min(...ids)}-${Math.max(...ids)}, embedding rows set to the mean of the old rows by token id`,
+    ...(options.warmupSteps >= plan.totalSteps ? [`note: the ${options.warmupSteps} warm-up steps are not shorter than the whole run (${plan.totalSteps} steps): the learning rate never reaches its peak`] : []),
     `data: ${options.dataDir} (${manifest.stats.samples} samples, ${manifest.stats.tokens} tokens, ${(100 * manifest.stats.trainedShare).toFixed(1)}% trained, loss ${manifest.options.lossPolicy}), output: ${options.outputDir}`,
   ];
 }
