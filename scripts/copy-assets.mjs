@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const assetDirs = ['sandbox/python'];
+const assetDirs = ['sandbox/python', 'train/python'];
 for (const dir of assetDirs) {
   const from = join(root, 'src', dir);
   const to = join(root, 'dist', dir);

@@ -2,13 +2,13 @@
 # Installs everything mathcoder needs on a Debian machine, then builds it:
 # - Python 3 with sympy, numpy, scipy, IPython, matplotlib from Debian's packages (the sandbox's interpreter),
 #   ipykernel and jupyter_client (the Jupyter kernel that bench/sandbox compares against),
-#   bubblewrap (network and file-system isolation of the sandbox);
+#   bubblewrap (network and file-system isolation of the sandbox), python3-torch (the CPU training-step test of `train`);
 # - the npm packages (without the optional CUDA/Vulkan builds of llama.cpp: see README to add them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(python3 python3-sympy python3-numpy python3-scipy python3-ipython python3-ipykernel
-  python3-jupyter-client python3-matplotlib bubblewrap)
+  python3-jupyter-client python3-matplotlib bubblewrap python3-torch)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerReplayCommand } from './commands/replay.js';
+import { registerTrainCommand } from './commands/train.js';
 import { runCommand } from './run-command.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -14,6 +15,7 @@ const program = new Command()
   .exitOverride();
 
 registerReplayCommand(program);
+registerTrainCommand(program);
 
 await runCommand(async () => {
   try {
