@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { allAgree, groupAnswers, majorityAtK, passAtK, type AnswerEquivalence } from '../../src/eval/sampling-metrics.js';
+
+/** Equivalence of simple numeric answers, standing in for the strict grader here (the grader has its own tests). */
+const numericallyEqual: AnswerEquivalence = async (a, b) => {
+  const value = (text: string) => {
+    const fraction = /^(-?\d+)\/(\d+)$/.exec(text.trim());
+    return fraction ? Number(fraction[1]) / Number(fraction[2]) : Number(text.replace(/,/g, ''));
+  };
+  return Math.abs(value(a) - value(b)) < 1e-9;
+};
+
+describe('pass@k', () => {
+  it('is the unbiased estimator 1 - C(n-c,k)/C(n,k)', () => {
+    expect(passAtK(10, 0, 1)).toBe(0);
+    expect(passAtK(10, 3, 1)).toBeCloseTo(0.3, 12);
+    expect(passAtK(10, 3, 5)).toBeCloseTo(1 - (7 * 6 * 5 * 4 * 3) / (10 * 9 * 8 * 7 * 6), 12);
+    expect(passAtK(4, 1, 4)).toBe(1);
+    expect(() => passAtK(3, 1, 4)).toThrow('pass@4 needs at least 4 samples');
+  });
+});
+
+describe('majority voting by equivalence', () => {
+  it('groups 0.5, 1/2 and 0.50 together, not by string', async () => {
+    const samples = [
+      { answer: '0.5', correct: true },
+      { answer: '3', correct: false },
+      { answer: '1/2', correct: true },
+      { answer: null, correct: false },
+      { answer: '0.50', correct: true },
+    ];
+    const groups = await groupAnswers(samples, numericallyEqual);
+    expect(groups.map((group) => group.members)).toEqual([[0, 2, 4], [1]]);
+    expect((await majorityAtK(samples, 5, numericallyEqual))?.correct).toBe(true);
+    expect((await majorityAtK(samples, 2, numericallyEqual))?.answer).toBe('0.5');
+  });
+
+  it('says all n agree only when every sample answered and all answers are equivalent', async () => {
+    expect(await allAgree([{ answer: '1,000', correct: true }, { answer: '1000', correct: true }, { answer: '1000.0', correct: true }], numericallyEqual)).toBe(true);
+    expect(await allAgree([{ answer: '2', correct: true }, { answer: null, correct: false }, { answer: '2', correct: true }], numericallyEqual)).toBe(false);
+    expect(await allAgree([{ answer: '2', correct: true }, { answer: '3', correct: false }], numericallyEqual)).toBe(false);
+  });
+});
