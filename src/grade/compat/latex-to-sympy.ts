@@ -562,3 +562,12 @@ function preprocess(input: string): string {
 export function latexToSympy(text: string): SympyValue {
   return new Parser(new LatexLexer(preprocess(text))).parseMath();
 }
+
+/** The same reading, but the whole text must be one expression: trailing tokens are an error (for the strict grader). */
+export function latexToSympyComplete(text: string): SympyValue {
+  const parser = new Parser(new LatexLexer(preprocess(text)));
+  const value = parser.parseMath();
+  const rest = parser.peek();
+  if (rest.type !== 'EOF') throw new LatexSyntaxError(`unexpected ${rest.type} "${rest.text}" after the expression`);
+  return value;
+}

@@ -223,7 +223,8 @@ export function pythonClose(a: PythonValue, b: PythonValue, tolerance: number): 
 /** An exact rational as [numerator, denominator > 0]. */
 type Exact = readonly [bigint, bigint];
 
-function exactOf(node: SympyNode): Exact | null {
+/** The exact rational value of a tree of numbers, sums, products and integer powers, or null. */
+export function exactRational(node: SympyNode): Exact | null {
   switch (node.kind) {
     case 'number':
       return [node.numerator, node.denominator];
@@ -231,15 +232,15 @@ function exactOf(node: SympyNode): Exact | null {
     case 'mul': {
       let result: Exact = node.kind === 'add' ? [0n, 1n] : [1n, 1n];
       for (const argument of node.args) {
-        const value = exactOf(argument);
+        const value = exactRational(argument);
         if (value === null) return null;
         result = node.kind === 'add' ? [result[0] * value[1] + value[0] * result[1], result[1] * value[1]] : [result[0] * value[0], result[1] * value[1]];
       }
       return result;
     }
     case 'pow': {
-      const base = exactOf(node.base);
-      const exponent = exactOf(node.exponent);
+      const base = exactRational(node.base);
+      const exponent = exactRational(node.exponent);
       if (base === null || exponent === null || exponent[1] !== 1n) return null;
       const n = exponent[0] < 0n ? -exponent[0] : exponent[0];
       if (n > 4_096n) return null;
@@ -261,8 +262,8 @@ const TOLERANCE: Exact = [5764607523034235n, 576460752303423488n];
  * slightly larger than 1/100).
  */
 export function sympyCloseExact(a: SympyNode, b: SympyNode): boolean {
-  const x = exactOf(a);
-  const y = exactOf(b);
+  const x = exactRational(a);
+  const y = exactRational(b);
   if (x === null || y === null || x[1] === 0n || y[1] === 0n) return false;
   let numerator = x[0] * y[1] - y[0] * x[1];
   let denominator = x[1] * y[1];
