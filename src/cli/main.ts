@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerDatasetsCommand } from './commands/datasets.js';
+import { registerGradeCommand } from './commands/grade.js';
 import { registerReplayCommand } from './commands/replay.js';
 import { runCommand } from './run-command.js';
 
@@ -14,6 +16,8 @@ const program = new Command()
   .exitOverride();
 
 registerReplayCommand(program);
+registerDatasetsCommand(program);
+registerGradeCommand(program);
 
 await runCommand(async () => {
   try {

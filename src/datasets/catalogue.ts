@@ -153,3 +153,10 @@ export function datasetSpec(name: string): DatasetSpec {
   const close = DATASETS.find((candidate) => candidate.name.replace(/-/g, '') === key.replace(/[-_ ]/g, ''));
   throw new MathcoderError('input', `unknown dataset "${name}"${close ? ` (did you mean ${close.name}?)` : ''}; known: ${DATASET_NAMES.join(', ')}`);
 }
+
+/** The dataset a result file is about, from its path (`outs/MathCoder-L-7b/GSM8K/…`, `svamp.correct.jsonl`), or null. */
+export function datasetFromPath(path: string): string | null {
+  const lower = path.toLowerCase();
+  const names = [...DATASET_NAMES].sort((a, b) => b.length - a.length);
+  return names.find((name) => new RegExp(`(^|[^a-z0-9])${name.replace(/-/g, '[-_]?')}([^a-z0-9]|$)`).test(lower)) ?? null;
+}

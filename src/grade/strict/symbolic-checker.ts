@@ -1,5 +1,5 @@
 import type { SympyNode } from '../compat/sympy-tree.js';
-import type { Sandbox, SandboxSession } from '../../sandbox/types.js';
+import type { SandboxSession } from '../../sandbox/types.js';
 
 /**
  * Symbolic equivalence with sympy, run in a sandbox session (one long-lived session per checker, comparisons
@@ -73,14 +73,15 @@ export class SymbolicChecker {
   calls = 0;
   timeouts = 0;
 
+  /** `createSession` is called when sympy is first needed (and again if the session had to be killed). */
   constructor(
-    private readonly sandbox: Sandbox,
+    private readonly createSession: () => Promise<SandboxSession>,
     private readonly options: SymbolicCheckerOptions = {},
   ) {}
 
   private async ready(): Promise<SandboxSession> {
     if (this.session && !this.session.closed) return this.session;
-    const session = await this.sandbox.createSession();
+    const session = await this.createSession();
     const result = await session.run(PRELUDE, { timeoutMs: 60_000 });
     if (result.status !== 'ok') throw new Error(`sympy could not be loaded in the sandbox: ${result.error?.value ?? result.status}`);
     this.session = session;
