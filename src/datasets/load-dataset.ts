@@ -17,6 +17,8 @@ export interface DatasetSourceOptions {
   /** Hub access for downloads; null or absent: never download. */
   readonly hub?: HubConfig | null;
   readonly onDownloadProgress?: (progress: { file: HubFile; receivedBytes: number; totalBytes: number | null }) => void;
+  /** Extra attempts after a network failure (default 3, with growing delays). */
+  readonly retries?: number;
 }
 
 export type DatasetLocation =
@@ -56,7 +58,10 @@ async function download(spec: DatasetSpec, options: DatasetSourceOptions): Promi
   const paths: string[] = [];
   for (const file of spec.hub.files) {
     try {
-      const result = await downloadHubFile(options.hub, file, { onProgress: (progress) => options.onDownloadProgress?.({ file, ...progress }) });
+      const result = await downloadHubFile(options.hub, file, {
+        onProgress: (progress) => options.onDownloadProgress?.({ file, ...progress }),
+        ...(options.retries === undefined ? {} : { retries: options.retries }),
+      });
       paths.push(result.path);
     } catch (error) {
       if (!isMathcoderError(error)) throw error;

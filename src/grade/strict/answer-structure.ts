@@ -47,6 +47,14 @@ function wrapped(text: string): boolean {
   return depth === 0;
 }
 
+/** The members of a collection; `a \pm b` inside one counts as its two values. */
+function collectionItems(parts: readonly string[]): AnswerStructure[] {
+  return parts.flatMap((part) => {
+    const structure = answerStructure(part);
+    return structure.kind === 'collection' && !part.startsWith('\\{') ? structure.items : [structure];
+  });
+}
+
 const MATRIX = /^\\begin\{([pbvBV]?matrix|array)\}(?:\{[^}]*\})?(.*)\\end\{\1\}$/s;
 
 export function answerStructure(text: string): AnswerStructure {
@@ -60,15 +68,15 @@ export function answerStructure(text: string): AnswerStructure {
   if (matrix) {
     return { kind: 'matrix', rows: matrix[2]!.split('\\\\').filter((row) => row.trim() !== '').map((row) => row.split('&').map((cell) => answerStructure(cell.trim()))) };
   }
-  if (text.startsWith('\\{') && text.endsWith('\\}')) {
-    return { kind: 'collection', items: splitTopLevel(text.slice(2, -2), ',').map(answerStructure) };
+  if (text.startsWith('\\{') && text.endsWith('\\}') && !text.slice(2, -2).includes('\\}')) {
+    return { kind: 'collection', items: collectionItems(splitTopLevel(text.slice(2, -2), ',')) };
   }
   if (wrapped(text)) {
     const items = splitTopLevel(text.slice(1, -1), ',');
     if (items.length > 1) return { kind: 'sequence', open: text[0]!, close: text[text.length - 1]!, items: items.map(answerStructure) };
   }
   const items = splitTopLevel(text, ',').filter((item) => item !== '');
-  if (items.length > 1) return { kind: 'collection', items: items.map(answerStructure) };
+  if (items.length > 1) return { kind: 'collection', items: collectionItems(items) };
   if (text.includes('\\pm') || text.includes('\\mp')) {
     const plus = text.replace(/\\pm|\\mp/, '+');
     const minus = text.replace(/\\pm|\\mp/, '-');

@@ -15,8 +15,8 @@ import type { SymbolicChecker } from './symbolic-checker.js';
 
 export interface CompareContext {
   readonly checker: SymbolicChecker | null;
-  /** Either answer carried a percent sign: 50 and 0.5 are then the same value. */
-  readonly percent: boolean;
+  /** Which side alone carried a percent sign: 44\% is then also 0.44 on the other side. */
+  readonly percent: 'reference' | 'answer' | null;
 }
 
 const equal = (method: Verdict['method']): Verdict => ({ equal: true, method });
@@ -44,10 +44,11 @@ function plainText(text: string): string {
   return text.toLowerCase().replace(/[\s{}]|\\text|\\mathrm/g, '');
 }
 
-function closeWithPercent(a: Complex, b: Complex, percent: boolean): boolean {
+function closeWithPercent(a: Complex, b: Complex, percent: CompareContext['percent']): boolean {
   if (closeEnough(a, b)) return true;
-  if (!percent) return false;
-  return closeEnough({ re: a.re / 100, im: a.im / 100 }, b) || closeEnough(a, { re: b.re / 100, im: b.im / 100 });
+  if (percent === 'reference') return closeEnough({ re: a.re / 100, im: a.im / 100 }, b);
+  if (percent === 'answer') return closeEnough(a, { re: b.re / 100, im: b.im / 100 });
+  return false;
 }
 
 const DECIMAL = /^-?\d*\.(\d+)$/;
@@ -57,13 +58,15 @@ const DECIMAL = /^-?\d*\.(\d+)$/;
  * within 1e-4); otherwise relative tolerance 1e-4; and an answer that rounds to a decimal reference at the
  * reference's number of decimals (7.03125 for 7.03) is that reference.
  */
-function numbersEqual(referenceText: string, reference: SympyNode, a: Complex, answerText: string, answer: SympyNode, b: Complex, percent: boolean): boolean {
+function numbersEqual(referenceText: string, reference: SympyNode, a: Complex, answerText: string, answer: SympyNode, b: Complex, percent: CompareContext['percent']): boolean {
   const exactReference = referenceText.includes('.') ? null : exactRational(reference);
   const exactAnswer = answerText.includes('.') ? null : exactRational(answer);
-  if (exactReference !== null && exactAnswer !== null && !percent) return exactReference[0] * exactAnswer[1] === exactAnswer[0] * exactReference[1];
+  if (exactReference !== null && exactAnswer !== null && percent === null) return exactReference[0] * exactAnswer[1] === exactAnswer[0] * exactReference[1];
   if (closeWithPercent(a, b, percent)) return true;
+  // A reference given to k >= 2 decimals ("to the nearest hundredth") and a more precise answer that rounds to it.
   const decimals = DECIMAL.exec(referenceText)?.[1]?.length;
-  if (decimals !== undefined && a.im === 0 && b.im === 0 && decimals >= 1) {
+  const answerDecimals = DECIMAL.exec(answerText)?.[1]?.length ?? 0;
+  if (decimals !== undefined && decimals >= 2 && answerDecimals > decimals && a.im === 0 && b.im === 0) {
     return Math.abs(Math.round(b.re * 10 ** decimals) - Math.round(a.re * 10 ** decimals)) === 0 && Math.abs(a.re - b.re) < 10 ** -decimals;
   }
   return false;

@@ -79,6 +79,12 @@ export function normalizeAnswer(raw: string): NormalizedAnswer {
   if (units && /[0-9]|\\pi/.test(units[1]!) && units[2]!.replace(/\s*\^.*$/, '').split(/\s+/).every((word) => UNIT_WORD.test(word))) text = units[1]!;
   // A unit in braces glued to the value: 800{ml}, 5\{cm\}.
   text = text.replace(/^(.*\d)\s*\{\s*[a-zA-Z]{2,}\s*\}$/, '$1');
+  // A mixed number (MATH writes 1\frac{4}{5} for 1 4/5) and scientific notation (1.2e5, 1.2 \times 10^5).
+  const mixed = /^(-?)(\d+)\s*\\frac\{(\d+)\}\{(\d+)\}$/.exec(text);
+  if (mixed) text = `${mixed[1]}\\frac{${BigInt(mixed[2]!) * BigInt(mixed[4]!) + BigInt(mixed[3]!)}}{${mixed[4]}}`;
+  text = text.replace(/^(-?\d+(?:\.\d+)?)[eE]([+-]?\d+)$/, '$1\\times10^{$2}');
+  // Numbers separated by spaces ("12 3 0", the Mathematics set's sorted lists) are an ordered list.
+  if (/^-?\d+(?:\.\d+)?(?:\s+-?\d+(?:\.\d+)?)+$/.test(text)) text = `(${text.split(/\s+/).join(',')})`;
   text = text.replace(/\s+/g, '');
   // Braces around the whole answer ({(e)}, {sunday}) group nothing.
   while (text.startsWith('{') && text.endsWith('}') && balancedGroup(text, 0) === text.slice(1, -1)) text = text.slice(1, -1);

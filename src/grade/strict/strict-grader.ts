@@ -37,7 +37,7 @@ export function createStrictGrader(options: StrictGraderOptions = {}): Grader {
       if (left.normalized.text === right.normalized.text) return { equal: true, method: 'text' };
       return compareStructures(left.structure, right.structure, {
         checker: options.checker ?? null,
-        percent: left.normalized.percent || right.normalized.percent,
+        percent: left.normalized.percent === right.normalized.percent ? null : left.normalized.percent ? 'reference' : 'answer',
       });
     },
   };
