@@ -145,13 +145,24 @@ export const DATASETS: readonly DatasetSpec[] = [
 
 export const DATASET_NAMES: readonly string[] = DATASETS.map((spec) => spec.name);
 
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
 /** The spec of a dataset; an unknown name lists the known ones (and the closest, if one is close). */
 export function datasetSpec(name: string): DatasetSpec {
   const key = name.trim().toLowerCase();
   const spec = DATASETS.find((candidate) => candidate.name === key);
   if (spec) return spec;
-  const close = DATASETS.find((candidate) => candidate.name.replace(/-/g, '') === key.replace(/[-_ ]/g, ''));
-  throw new MathcoderError('input', `unknown dataset "${name}"${close ? ` (did you mean ${close.name}?)` : ''}; known: ${DATASET_NAMES.join(', ')}`);
+  const close = DATASET_NAMES.map((candidate) => ({ candidate, distance: editDistance(candidate, key) })).sort((a, b) => a.distance - b.distance)[0];
+  const suggestion = close && close.distance <= 2 ? close.candidate : null;
+  throw new MathcoderError('input', `unknown dataset "${name}"${suggestion ? ` (did you mean ${suggestion}?)` : ''}; known: ${DATASET_NAMES.join(', ')}`);
 }
 
 /** The dataset a result file is about, from its path (`outs/MathCoder-L-7b/GSM8K/…`, `svamp.correct.jsonl`), or null. */
