@@ -53,23 +53,31 @@ function closeWithPercent(a: Complex, b: Complex, percent: CompareContext['perce
 
 const DECIMAL = /^-?\d*\.(\d+)$/;
 
-/**
- * Two closed-form values: exact fractions and integers must be equal exactly (1538910 is not 1538832, though
- * within 1e-4); otherwise relative tolerance 1e-4; and an answer that rounds to a decimal reference at the
- * reference's number of decimals (7.03125 for 7.03) is that reference.
- */
-function numbersEqual(referenceText: string, reference: SympyNode, a: Complex, answerText: string, answer: SympyNode, b: Complex, percent: CompareContext['percent']): boolean {
-  const exactReference = referenceText.includes('.') ? null : exactRational(reference);
-  const exactAnswer = answerText.includes('.') ? null : exactRational(answer);
-  if (exactReference !== null && exactAnswer !== null && percent === null) return exactReference[0] * exactAnswer[1] === exactAnswer[0] * exactReference[1];
-  if (closeWithPercent(a, b, percent)) return true;
-  // A reference given to k >= 2 decimals ("to the nearest hundredth") and a more precise answer that rounds to it.
+/** A reference given to k >= 2 decimals ("to the nearest hundredth") and a more precise answer that rounds to it. */
+function roundsToReference(referenceText: string, a: Complex, answerText: string, b: Complex): boolean {
   const decimals = DECIMAL.exec(referenceText)?.[1]?.length;
   const answerDecimals = DECIMAL.exec(answerText)?.[1]?.length ?? 0;
-  if (decimals !== undefined && decimals >= 2 && answerDecimals > decimals && a.im === 0 && b.im === 0) {
-    return Math.abs(Math.round(b.re * 10 ** decimals) - Math.round(a.re * 10 ** decimals)) === 0 && Math.abs(a.re - b.re) < 10 ** -decimals;
+  if (decimals === undefined || decimals < 2 || answerDecimals <= decimals || a.im !== 0 || b.im !== 0) return false;
+  return Math.round(b.re * 10 ** decimals) === Math.round(a.re * 10 ** decimals) && Math.abs(a.re - b.re) < 10 ** -decimals;
+}
+
+/**
+ * Two closed-form values. Written exactly on both sides (no decimal point): rational values must be equal
+ * (1538910 is not 1538832, though within 1e-4), irrational ones within 1e-9. Two decimals: equal as written
+ * (0.35626 is not 0.35625). A decimal against an exact form: relative tolerance 1e-4. In every case an answer
+ * that rounds to a decimal reference at the reference's number of decimals (7.03125 for 7.03) is that reference.
+ */
+function numbersEqual(referenceText: string, reference: SympyNode, a: Complex, answerText: string, answer: SympyNode, b: Complex, percent: CompareContext['percent']): boolean {
+  if (roundsToReference(referenceText, a, answerText, b)) return true;
+  const referenceDecimal = referenceText.includes('.');
+  const answerDecimal = answerText.includes('.');
+  if (percent === null && referenceDecimal === answerDecimal) {
+    const x = exactRational(reference);
+    const y = exactRational(answer);
+    if (x !== null && y !== null) return x[0] * y[1] === y[0] * x[1];
+    if (!referenceDecimal) return closeEnough(a, b, 1e-9);
   }
-  return false;
+  return closeWithPercent(a, b, percent);
 }
 
 async function confirmSymbolically(a: SympyNode, b: SympyNode, context: CompareContext, mode: 'equal' | 'proportional'): Promise<Verdict> {

@@ -119,7 +119,7 @@ export function complexValue(node: SympyNode, symbols: SymbolValues = {}): Compl
       result = symbols[node.name] ?? (node.name === 'i' ? complex(0, 1) : null);
       break;
     case 'constant':
-      result = node.name === 'pi' ? complex(Math.PI) : node.name === 'E' ? complex(Math.E) : node.name === 'I' ? complex(0, 1) : node.name === 'oo' ? complex(Infinity) : null;
+      result = node.name === 'pi' ? complex(Math.PI) : node.name === 'E' ? complex(Math.E) : node.name === 'I' ? complex(0, 1) : null;
       break;
     case 'add':
     case 'mul': {
@@ -145,7 +145,8 @@ export function complexValue(node: SympyNode, symbols: SymbolValues = {}): Compl
     default:
       return null;
   }
-  if (result === null || Number.isNaN(result.re) || Number.isNaN(result.im)) return null;
+  // Overflow and NaN are no value (2^{2005} is compared by sympy, not as Infinity = Infinity).
+  if (result === null || !Number.isFinite(result.re) || !Number.isFinite(result.im)) return null;
   return result;
 }
 
@@ -179,7 +180,6 @@ export function freeSymbols(node: SympyNode, into = new Set<string>()): Set<stri
 
 /** Relative tolerance 1e-4 (ToRA's math_equal uses the same), with an absolute floor near zero. */
 export function closeEnough(a: Complex, b: Complex, relativeTolerance = 1e-4): boolean {
-  if (!Number.isFinite(a.re) || !Number.isFinite(b.re)) return a.re === b.re && a.im === b.im;
   const difference = Math.hypot(a.re - b.re, a.im - b.im);
   const scale = Math.max(Math.hypot(a.re, a.im), Math.hypot(b.re, b.im));
   return difference <= relativeTolerance * scale || difference <= 1e-9;

@@ -47,9 +47,12 @@ def __mc_equal(a, b):
         difference = simplify(a - b)
         if difference == 0:
             return 1
-        if difference.is_number and difference.free_symbols == set():
-            value = complex(N(difference, 30))
-            return 1 if abs(value) <= 1e-12 * max(1.0, abs(complex(N(a, 30)))) else 0
+        if difference.is_number:
+            if difference.is_rational:
+                return 0
+            scale = Max(Abs(a), Abs(b))
+            relative = N(Abs(difference) / scale, 30) if scale != 0 else N(Abs(difference), 30)
+            return 1 if relative.is_number and relative < Float('1e-12') else 0
         return 1 if a.equals(b) else 0
     except Exception:
         return 0
