@@ -1,5 +1,6 @@
 import { latexToSympy } from './latex-to-sympy.js';
-import { pythonClose, pythonEval, pythonString, sympyCloseExact, type PythonScope } from './python-eval.js';
+import { sympyCloseExact } from './exact-rational.js';
+import { pythonClose, pythonEval, pythonString, type PythonScope } from './python-eval.js';
 import { structurallyEqual, type SympyNode, type SympyValue } from './sympy-tree.js';
 
 /**

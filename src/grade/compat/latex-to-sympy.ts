@@ -1,8 +1,6 @@
 import { LatexLexer, LatexSyntaxError, type Token } from './latex-lexer.js';
-import {
-  addFlat, isNumber, mulFlat, negate, rational, rationalFromDecimal, MINUS_ONE,
-  type SympyNode, type SympyValue,
-} from './sympy-tree.js';
+import { applyPower, binomial, exponential, gcdOrLcm } from './sympy-functions.js';
+import { addFlat, isNumber, mulFlat, negate, rational, rationalFromDecimal, MINUS_ONE, type SympyNode, type SympyValue } from './sympy-tree.js';
 
 /**
  * A recursive-descent reading of latex2sympy2 1.9's grammar (`PS.g4`) and converter (`latex2sympy2.py`), for
@@ -82,7 +80,7 @@ class Parser {
         if (left) this.take();
         const items = this.parseListContent();
         if (items) {
-          if (left) this.take();
+          if (left) this.expectRight();
           this.expect(closer);
           return items;
         }
@@ -502,41 +500,6 @@ class Parser {
     const symbol: SympyNode = { kind: 'symbol', name };
     return power === null ? symbol : { kind: 'pow', base: symbol, exponent: power };
   }
-}
-
-function applyPower(node: SympyNode, power: SympyNode | null): SympyNode {
-  return power === null ? node : { kind: 'pow', base: node, exponent: power };
-}
-
-/** sympy.exp evaluates exp(0) to 1 and exp(1) to E. */
-function exponential(argument: SympyNode): SympyNode {
-  if (isNumber(argument) && argument.denominator === 1n) {
-    if (argument.numerator === 0n) return rational(1n);
-    if (argument.numerator === 1n) return { kind: 'constant', name: 'E' };
-  }
-  return { kind: 'function', name: 'exp', args: [argument] };
-}
-
-/** sympy.binomial evaluates for integer arguments. */
-function binomial(upper: SympyNode, lower: SympyNode): SympyNode {
-  if (isNumber(upper) && isNumber(lower) && upper.denominator === 1n && lower.denominator === 1n && lower.numerator >= 0n && lower.numerator <= 10_000n) {
-    let result = 1n;
-    for (let index = 0n; index < lower.numerator; index += 1n) result = (result * (upper.numerator - index)) / (index + 1n);
-    return rational(result);
-  }
-  return { kind: 'function', name: 'binomial', args: [upper, lower] };
-}
-
-function gcdOrLcm(name: 'gcd' | 'lcm', args: readonly SympyNode[]): SympyNode {
-  const integers = args.map((argument) => (isNumber(argument) && argument.denominator === 1n ? argument.numerator : null));
-  if (integers.some((value) => value === null)) return { kind: 'opaque', text: `${name}(${JSON.stringify(args)})` };
-  const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? (a < 0n ? -a : a) : gcd(b, a % b));
-  const result = (integers as bigint[]).reduce((accumulated, value) => {
-    if (name === 'gcd') return gcd(accumulated, value);
-    const divisor = gcd(accumulated, value);
-    return divisor === 0n ? 0n : (accumulated * value < 0n ? -(accumulated * value) : accumulated * value) / divisor;
-  });
-  return rational(result);
 }
 
 /** latex2sympy's text rewriting before lexing. */

@@ -1,5 +1,5 @@
 import { latexToSympyComplete } from '../compat/latex-to-sympy.js';
-import { exactRational } from '../compat/python-eval.js';
+import { exactRational } from '../compat/exact-rational.js';
 import { addFlat, negate, type SympyNode } from '../compat/sympy-tree.js';
 import type { Verdict } from '../types.js';
 import { assignedValue, type AnswerStructure } from './answer-structure.js';
@@ -63,8 +63,9 @@ function roundsToReference(referenceText: string, a: Complex, answerText: string
 
 /**
  * Two closed-form values. Written exactly on both sides (no decimal point): rational values must be equal
- * (1538910 is not 1538832, though within 1e-4), irrational ones within 1e-9. Two decimals: equal as written
- * (0.35626 is not 0.35625). A decimal against an exact form: relative tolerance 1e-4. In every case an answer
+ * (1538910 is not 1538832, though within 1e-4), irrational ones within 1e-9. Two decimals to the same number
+ * of places: equal as written (0.35626 is not 0.35625); otherwise, and for a decimal against an exact form,
+ * relative tolerance 1e-4. In every case an answer
  * that rounds to a decimal reference at the reference's number of decimals (7.03125 for 7.03) is that reference.
  */
 function numbersEqual(referenceText: string, reference: SympyNode, a: Complex, answerText: string, answer: SympyNode, b: Complex, percent: CompareContext['percent']): boolean {
@@ -74,8 +75,10 @@ function numbersEqual(referenceText: string, reference: SympyNode, a: Complex, a
   if (percent === null && referenceDecimal === answerDecimal) {
     const x = exactRational(reference);
     const y = exactRational(answer);
-    if (x !== null && y !== null) return x[0] * y[1] === y[0] * x[1];
-    if (!referenceDecimal) return closeEnough(a, b, 1e-9);
+    if (x !== null && y !== null && x[0] * y[1] === y[0] * x[1]) return true;
+    if (!referenceDecimal) return x === null || y === null ? closeEnough(a, b, 1e-9) : false;
+    // Two decimals written to the same number of places must be the same; 583.33 for 583.3333 is within 1e-4.
+    if (DECIMAL.exec(referenceText)?.[1]?.length === DECIMAL.exec(answerText)?.[1]?.length) return false;
   }
   return closeWithPercent(a, b, percent);
 }
