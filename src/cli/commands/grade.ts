@@ -111,19 +111,20 @@ export function registerGradeCommand(program: Command): void {
         const checkers = flags.symbolic && names.includes('strict')
           ? Array.from({ length: sessions }, () => new SymbolicChecker(async () => (await (started.sandbox ??= startSandbox({ ...flags, cellTimeout: flags.symbolicTimeout }, { poolSize: 1 }))).createSession(), { timeoutMs: flags.symbolicTimeout * 1000 }))
           : [];
-        const graderSets = new Map<string, Grader[]>();
-        let next = 0;
+        // Per dataset, one grader set per sympy session; rows take them in turn, so sympy runs in parallel.
+        const graderSets = new Map<string, Grader[][]>();
+        let turn = 0;
         const gradersFor = (dataset: string | null): Grader[] => {
           const key = dataset ?? '';
-          let set = graderSets.get(key);
-          if (!set) {
-            // One grader set per dataset; strict graders share the sympy sessions round-robin.
-            const checker = checkers.length === 0 ? null : checkers[next++ % checkers.length]!;
-            const all = createGraders({ checker, ...(dataset ? { dataset } : {}) });
-            set = names.map((name) => all[name]);
-            graderSets.set(key, set);
+          let sets = graderSets.get(key);
+          if (!sets) {
+            sets = (checkers.length === 0 ? [null] : checkers).map((checker) => {
+              const all = createGraders({ checker, ...(dataset ? { dataset } : {}) });
+              return names.map((name) => all[name]);
+            });
+            graderSets.set(key, sets);
           }
-          return set;
+          return sets[turn++ % sets.length]!;
         };
 
         const total = perFile.reduce((sum, entry) => sum + entry.rows.length, 0);
