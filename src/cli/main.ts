@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerDatasetsCommand } from './commands/datasets.js';
+import { registerGradeCommand } from './commands/grade.js';
 import { registerReplayCommand } from './commands/replay.js';
 import { registerTrainCommand } from './commands/train.js';
 import { runCommand } from './run-command.js';
@@ -15,6 +17,8 @@ const program = new Command()
   .exitOverride();
 
 registerReplayCommand(program);
+registerDatasetsCommand(program);
+registerGradeCommand(program);
 registerTrainCommand(program);
 
 await runCommand(async () => {
