@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerReplayCommand } from './commands/replay.js';
+import { registerReplayServerCommand } from './commands/replay-server.js';
+import { registerSolveCommand } from './commands/solve.js';
 import { runCommand } from './run-command.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -14,6 +16,8 @@ const program = new Command()
   .exitOverride();
 
 registerReplayCommand(program);
+registerSolveCommand(program);
+registerReplayServerCommand(program);
 
 await runCommand(async () => {
   try {

@@ -1,12 +1,9 @@
-import type { ChatBackend } from '../llm/chat-types.js';
-import type { CompletionBackend } from '../llm/types.js';
+import type { ModelBackend } from '../llm/create-backend.js';
 import type { Sandbox } from '../sandbox/types.js';
 import { solveWithChat } from './solve-with-chat.js';
 import { solveWithCompletions } from './solve-with-completions.js';
 import { resolveSolveOptions, type SolveOptionsInput } from './solve-options.js';
 import type { SolveResult } from './types.js';
-
-export type ModelBackend = CompletionBackend | ChatBackend;
 
 /**
  * Solves one problem: a sandbox session of its own (from the shared `sandbox`) and, for the embedded engine, a
@@ -19,3 +16,4 @@ export function solveProblem(question: string, backend: ModelBackend, sandbox: S
   const resolved = resolveSolveOptions(options);
   return backend.protocol === 'chat' ? solveWithChat(question, backend, sandbox, resolved) : solveWithCompletions(question, backend, sandbox, resolved);
 }
+export type { ModelBackend } from '../llm/create-backend.js';

@@ -1,14 +1,9 @@
 import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp';
 import { MathcoderError, errorMessage } from '../../errors.js';
 
-/**
- * The llama.cpp runtime, from node-llama-cpp's prebuilt binaries; never compiled on the user's machine.
- * `none` (the default) runs on the CPU binary that `npm ci --omit=optional` installs; `auto`, `cuda` and
- * `vulkan` need the optional GPU packages (`npm ci` without `--omit=optional`).
- */
-export type GpuChoice = 'none' | 'auto' | 'cuda' | 'vulkan';
+import type { GpuChoice } from './gpu-choice.js';
 
-export const GPU_CHOICES: readonly GpuChoice[] = ['none', 'auto', 'cuda', 'vulkan'];
+/** The llama.cpp runtime, from node-llama-cpp's prebuilt binaries; never compiled on the user's machine. */
 
 const runtimes = new Map<GpuChoice, Promise<Llama>>();
 
