@@ -64,16 +64,19 @@ export function llama2Vocabulary(options: VocabularyOptions = {}): Llama2Vocabul
 }
 
 /**
- * Tokenises as llama.cpp does with this vocabulary and `add_space_prefix = false`: special-token strings become
- * their ids, every other stretch of text is SentencePiece-encoded on its own, with no space added in front.
+ * Tokenises as llama.cpp does with this vocabulary and special-token parsing on: the strings of special tokens
+ * (`<unk>`, `<s>`, `</s>` and MathCoder's eight) become their ids, every other stretch of text is
+ * SentencePiece-encoded on its own, with a space added in front when `addSpacePrefix` (llama.cpp's
+ * `add_space_prefix`, which it applies after every special token).
  */
 export function llama2Tokenize(text: string, vocabulary: Llama2Vocabulary, options: { bos?: boolean; addSpacePrefix?: boolean } = {}): number[] {
   const ids: number[] = options.bos ? [vocabulary.bosId] : [];
-  const names = [...vocabulary.specialTokenIds.keys()].map((token) => token.replace(/[|]/g, '\\|'));
-  const parts = names.length === 0 ? [text] : text.split(new RegExp(`(${names.join('|')})`));
+  const specials = new Map<string, number>([['<unk>', vocabulary.unknownId], ['<s>', vocabulary.bosId], ['</s>', vocabulary.eosId], ...vocabulary.specialTokenIds]);
+  const names = [...specials.keys()].map((token) => token.replace(/[|]/g, '\\|'));
+  const parts = text.split(new RegExp(`(${names.join('|')})`));
   let previousSpecial = true;
   for (const part of parts) {
-    const special = vocabulary.specialTokenIds.get(part);
+    const special = specials.get(part);
     if (special !== undefined) {
       ids.push(special);
       previousSpecial = true;
