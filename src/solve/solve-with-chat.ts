@@ -12,7 +12,7 @@ import type { ExecutionRecord, SolveOptions, SolveResult, StopReason } from './t
 /** Chat servers count tokens; between calls the loop estimates the tool outputs it adds at 3 bytes a token. */
 const BYTES_PER_TOKEN_ESTIMATE = 3;
 
-const BAD_ARGUMENTS = 'Error: the python tool takes one argument, {"code": "<Python code>"}.';
+const BAD_ARGUMENTS = 'Error: the only tool is python, and it takes one argument, {"code": "<Python code>"}.';
 
 /**
  * The loop over a chat model with a `python` tool (a GPT-4 Code Interpreter-style run): the assistant's text is
@@ -39,11 +39,18 @@ export async function solveWithChat(question: string, backend: ChatBackend, sand
   let addedBytes = 0;
   let generated = 0;
 
-  const addBlock = (block: Block, startMs: number, durationMs: number, execution?: ExecutionRecord) => {
+  const addBlock = (block: Block, startMs: number, durationMs: number, execution?: ExecutionRecord, closed = true) => {
     emit({ type: 'block-start', blockType: block.type, round: rounds });
     emit({ type: 'block-text', blockType: block.type, delta: block.content });
-    blocks.push({ ...block, closed: true });
+    blocks.push({ ...block, closed });
     recorder.update(blocks, rounds, startMs, durationMs, execution);
+  };
+  /** A text cut by the token limit is continued by the next answer's text. */
+  const continueText = (content: string, startMs: number, durationMs: number, closed: boolean) => {
+    const last = blocks[blocks.length - 1]!;
+    emit({ type: 'block-text', blockType: 'text', delta: content });
+    blocks[blocks.length - 1] = { type: 'text', content: last.content + content, closed };
+    recorder.update(blocks, rounds, startMs, durationMs);
   };
 
   try {
@@ -72,15 +79,20 @@ export async function solveWithChat(question: string, backend: ChatBackend, sand
       usedTokens = response.promptTokens === null ? null : response.promptTokens + (response.completionTokens ?? 0);
       addedBytes = 0;
       messages.push({ role: 'assistant', content: response.content, toolCalls: response.toolCalls });
-      if (response.content !== null && response.content.trim() !== '') addBlock({ type: 'text', content: response.content }, startMs, response.durationMs);
+      const cut = response.finishReason === 'length' && response.toolCalls.length === 0;
+      const lastBlock = blocks[blocks.length - 1];
+      if (response.content !== null && response.content !== '') {
+        if (lastBlock?.type === 'text' && !lastBlock.closed) continueText(response.content, startMs, response.durationMs, !cut);
+        else if (response.content.trim() !== '') addBlock({ type: 'text', content: response.content }, startMs, response.durationMs, undefined, !cut);
+      }
       emit({ type: 'round-end', round: rounds });
       if (response.toolCalls.length === 0) {
         // A cut answer (`length`) is continued by the next call; anything else is the model's final answer.
-        if (response.finishReason !== 'length') stopReason = 'finished';
+        if (!cut) stopReason = 'finished';
         continue;
       }
       for (const call of response.toolCalls) {
-        const code = toolCallCode(call);
+        const code = call.name === PYTHON_TOOL.name ? toolCallCode(call) : null;
         addBlock({ type: 'code', content: code ?? call.arguments }, startMs, response.durationMs);
         if (code !== null && loops.isLoop(code)) {
           stopReason = 'loop';

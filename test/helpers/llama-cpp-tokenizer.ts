@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { getLlama, type LlamaModel } from 'node-llama-cpp';
+import { getLlama, type LlamaModel, type Token } from 'node-llama-cpp';
 import { writeTinyGguf } from './tiny-gguf.js';
 
 /**
@@ -20,7 +20,7 @@ export async function loadLlamaCppTokenizer(folder: string, options: { addSpaceP
   const model: LlamaModel = await llama.loadModel({ modelPath: path, vocabOnly: true });
   return {
     tokenize: (text, tokenizeOptions = {}) => [...(tokenizeOptions.bos ? [model.tokens.bos!] : []), ...model.tokenize(text, tokenizeOptions.special ?? true)],
-    detokenize: (ids, detokenizeOptions = {}) => model.detokenize(ids, detokenizeOptions.special ?? true),
+    detokenize: (ids, detokenizeOptions = {}) => model.detokenize(ids as readonly Token[], detokenizeOptions.special ?? true),
     close: () => model.dispose(),
   };
 }

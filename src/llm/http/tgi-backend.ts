@@ -91,7 +91,9 @@ export class TgiBackend implements CompletionBackend {
     const answer = generateSchema.safeParse(await requestJson(this.generateUrl, body, this.options, request.signal));
     if (!answer.success) throw new MathcoderError(BACKEND_FAILURE, `${this.generateUrl} answered with something that is not a TGI generation with details`);
     const { generated_text: generatedText, details } = answer.data;
-    const text = reattachSpecialTokens(generatedText, details.tokens);
+    // The end-of-sequence token ends the generation; it is not part of the text.
+    const tokens = details.finish_reason === 'eos_token' ? details.tokens.slice(0, -1) : details.tokens;
+    const text = reattachSpecialTokens(generatedText, tokens);
     const stream = new StopStream(request.stop, first ? request.onText : undefined);
     stream.update(text);
     const finishReason = stream.stop ? 'stop' : (FINISH[details.finish_reason] ?? 'stop');

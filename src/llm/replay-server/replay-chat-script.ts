@@ -38,15 +38,23 @@ function codeOf(argumentsText: string | undefined): string {
   }
 }
 
-/** The blocks the client's messages already hold: assistant text, tool-call code, tool results. */
+/**
+ * The blocks the client's messages already hold: assistant text, tool-call code, tool results. An answer that
+ * follows an assistant message without tool calls (one cut by its token limit) continues that message's text.
+ */
 function clientBlocks(messages: readonly WireChatMessage[]): Block[] {
   const blocks: Block[] = [];
+  let continuing = false;
   for (const message of messages) {
     if (message.role === 'assistant') {
-      if (message.content) blocks.push({ type: 'text', content: message.content });
+      const last = blocks[blocks.length - 1];
+      if (message.content && continuing && last?.type === 'text') blocks[blocks.length - 1] = { type: 'text', content: last.content + message.content };
+      else if (message.content) blocks.push({ type: 'text', content: message.content });
       for (const call of message.tool_calls ?? []) blocks.push({ type: 'code', content: codeOf(call.function?.arguments) });
+      continuing = (message.tool_calls ?? []).length === 0;
     } else if (message.role === 'tool') {
       blocks.push({ type: 'execution', content: message.content ?? '' });
+      continuing = false;
     }
   }
   return blocks;
@@ -59,15 +67,21 @@ export function chatStep(index: PublishedIndex, messages: readonly WireChatMessa
   if (!entry) throw new ReplayError(404, `no published trajectory has this question: ${JSON.stringify(user.content.slice(0, 80))}`);
   const published = chatBlocks(entry.trajectory.blocks);
   const sent = clientBlocks(messages);
-  sent.forEach((block, position) => {
-    const expected = published[position];
-    if (!expected || expected.type !== block.type || (block.type !== 'execution' && expected.content !== block.content)) {
-      throw new ReplayError(400, `the conversation departs from the published trajectory ${entry.where} at block ${position + 1}`);
-    }
-  });
   let position = sent.length;
   let content: string | null = null;
-  if (published[position]?.type === 'text') content = published[position++]!.content;
+  sent.forEach((block, index) => {
+    const expected = published[index];
+    const isLast = index === sent.length - 1;
+    if (expected && isLast && block.type === 'text' && expected.type === 'text' && expected.content.startsWith(block.content) && expected.content !== block.content) {
+      // The last answer was cut by its token limit: the model goes on with the rest of the text.
+      content = expected.content.slice(block.content.length);
+      return;
+    }
+    if (!expected || expected.type !== block.type || (block.type !== 'execution' && expected.content !== block.content)) {
+      throw new ReplayError(400, `the conversation departs from the published trajectory ${entry.where} at block ${index + 1}`);
+    }
+  });
+  if (content === null && published[position]?.type === 'text') content = published[position++]!.content;
   const code = published[position]?.type === 'code' ? published[position]!.content : null;
   return { content, code };
 }
