@@ -63,6 +63,10 @@ export async function checkResponse(url: string, response: Response): Promise<vo
   throw new MathcoderError(BACKEND_FAILURE, text);
 }
 
+function formatDuration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
+}
+
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
@@ -104,7 +108,7 @@ export async function withRetries<T>(
       return await attempt(controller.signal, alive);
     } catch (error) {
       if (callerSignal?.aborted) throw abortedError(callerSignal);
-      if (timedOut) lastFailure = `${new URL(url).origin} did not answer within ${Math.round(options.timeoutMs / 1000)} s (--request-timeout)`;
+      if (timedOut) lastFailure = `${new URL(url).origin} did not answer within ${formatDuration(options.timeoutMs)} (--request-timeout)`;
       else if (error instanceof RetryableFailure) lastFailure = error.message;
       else if (error instanceof MathcoderError) throw error;
       else lastFailure = describeConnectionFailure(url, error);

@@ -133,12 +133,12 @@ export class OpenAICompletionsBackend implements CompletionBackend {
     const started = performance.now();
     const url = `${this.urls.v1}/completions`;
     const count = request.n ?? 1;
-    let shown = '';
+    // A retried stream starts again from its beginning: only text past what was already shown is passed on.
+    let shown = 0;
     const showDelta = (text: string) => {
-      if (text.length > shown.length && text.startsWith(shown)) {
-        request.onText?.(text.slice(shown.length));
-        shown = text;
-      }
+      if (text.length <= shown) return;
+      request.onText?.(text.slice(shown));
+      shown = text.length;
     };
     const { states, usage } = await requestEventStream(url, this.requestBody(request), this.options, request.signal, async (events) => {
       const states: ChoiceState[] = Array.from({ length: count }, (_, index) => {
