@@ -36,14 +36,20 @@ export interface ResolvedModel {
 export interface ResolveOptions {
   readonly onProgress?: (progress: DownloadProgress) => void;
   readonly signal?: AbortSignal;
+  /** Download attempts after a network failure (3) and the first wait between them (1 s, doubling). */
+  readonly retries?: number;
+  readonly retryDelayMs?: number;
 }
 
 export async function resolveModelFile(reference: string, hub: HubConfig, options: ResolveOptions = {}): Promise<ResolvedModel> {
   const source = parseModelReference(reference);
   if (source.kind === 'file') return { path: source.path, name: reference, downloaded: false };
+  const { onProgress, signal, retries, retryDelayMs } = options;
   const result = await downloadHubFile(hub, source.file, {
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
+    ...(onProgress ? { onProgress } : {}),
+    ...(signal ? { signal } : {}),
+    ...(retries === undefined ? {} : { retries }),
+    ...(retryDelayMs === undefined ? {} : { retryDelayMs }),
   });
   return { path: result.path, name: reference, downloaded: !result.cached };
 }

@@ -41,7 +41,7 @@ export const STATEFUL_SQUARES: ScriptedProblem = {
   blocks: [
     { type: 'code', content: 'a = 3 ** 2' },
     { type: 'execution', content: '<empty_execution>' },
-    { type: 'code', content: 'a + 4 ** 2' },
+    { type: 'code', content: 'print(a + 16)' },
     { type: 'execution', content: '25' },
     { type: 'text', content: 'So the sum is \\boxed{25}' },
   ],
