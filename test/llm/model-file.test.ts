@@ -54,8 +54,10 @@ describe('the default model download', () => {
     expect(downloaded.path).toBe(join(folder.folder, 'cache', 'hub', 'models--RichardErkhov--MathLLMs_-_MathCoder-CL-7B-gguf', 'main', 'MathCoder-CL-7B.Q4_K_M.gguf'));
     expect(readFileSync(downloaded.path).equals(modelBytes)).toBe(true);
     expect(progress.at(-1)).toBe(modelBytes.length);
-    // The server broke the first transfer off after 1 MB; the second request asked for the rest.
-    expect(server.requests.map((request) => request.range)).toEqual([undefined, 'bytes=1000000-']);
+    // The server broke the first transfer off (after at most 1 MB); the second request asked for the rest.
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[0]!.range).toBeUndefined();
+    expect(Number(/^bytes=(\d+)-$/.exec(server.requests[1]!.range ?? '')?.[1])).toBeGreaterThan(0);
 
     const again = await resolveModelFile(DEFAULT_MODEL, hub);
     expect(again).toEqual({ path: downloaded.path, name: DEFAULT_MODEL, downloaded: false });
