@@ -1,4 +1,5 @@
 import { MATHCODER_SYNTAX, promptConversation, type Block } from '../../src/format/index.js';
+import { llama2Tokenize, llama2Vocabulary } from './llama2-vocabulary.js';
 import type { ScriptedTranscript, ScriptSegment } from './tiny-gguf.js';
 
 /**
@@ -46,3 +47,28 @@ export const STATEFUL_SQUARES: ScriptedProblem = {
     { type: 'text', content: 'So the sum is \\boxed{25}' },
   ],
 };
+
+/**
+ * A longer problem for benchmarks: reasoning of `wordsPerText` distinct one-token words, a code block and its
+ * output, then as many words again before the boxed answer (needs embeddingLength 512 for 100 words a text).
+ */
+export function longScriptedProblem(wordsPerText: number): ScriptedProblem {
+  const vocabulary = llama2Vocabulary();
+  const words: string[] = [];
+  for (const piece of vocabulary.tokens) {
+    if (!/^▁[a-z]{5,9}$/.test(piece)) continue;
+    const word = piece.slice(1);
+    if (llama2Tokenize(` ${word}`, vocabulary).length === 1) words.push(word);
+    if (words.length === 2 * wordsPerText) break;
+  }
+  const text = (from: number) => ` ${words.slice(from, from + wordsPerText).join(' ')}`;
+  return {
+    question: 'Compute six times seven, slowly.',
+    blocks: [
+      { type: 'text', content: `${text(0)}:` },
+      { type: 'code', content: 'print(6 * 7)' },
+      { type: 'execution', content: '42' },
+      { type: 'text', content: `${text(wordsPerText)} \\boxed{42}.` },
+    ],
+  };
+}
