@@ -42,7 +42,7 @@ export interface Generation {
   readonly finishReason: FinishReason;
   /** The stop string that ended the generation when finishReason is `stop`. */
   readonly stop: string | null;
-  /** Token ids of `text` when the backend knows them. */
+  /** Ids of the tokens generated (the stop token included) when the backend knows them. */
   readonly tokenIds: readonly number[] | null;
   readonly generatedTokens: number;
   /** Tokens of the prompt as the backend counted them (with BOS), when it says. */

@@ -53,20 +53,23 @@ export async function solveWithCompletions(question: string, backend: Completion
         stopReason = 'max_rounds';
         break;
       }
-      const tokens = await session.countTokens(transcript);
-      promptTokens ??= tokens;
-      lastTokens = tokens;
-      const room = backend.info.contextSize - tokens;
-      if (room <= 0) {
-        stopReason = 'context_overflow';
-        break;
-      }
-      rounds += 1;
-      const maxTokens = Math.min(limits.maxTokensPerBlock, room);
-      const startMs = recorder.elapsedMs();
-      const stream = new GenerationStream(syntax, rounds, recorder.openBlockType, emit);
+      let tokens: number;
+      let maxTokens: number;
       let generation: Generation;
+      const startMs = recorder.elapsedMs();
+      const stream = new GenerationStream(syntax, rounds + 1, recorder.openBlockType, emit);
       try {
+        // Counted before each call: a prompt that no longer fits ends the problem; it is never cut.
+        tokens = await session.countTokens(transcript);
+        promptTokens ??= tokens;
+        lastTokens = tokens;
+        const room = backend.info.contextSize - tokens;
+        if (room <= 0) {
+          stopReason = 'context_overflow';
+          break;
+        }
+        rounds += 1;
+        maxTokens = Math.min(limits.maxTokensPerBlock, room);
         generation = await session.generate({
           prompt: transcript,
           stop: syntax.stopStrings,
