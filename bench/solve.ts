@@ -8,7 +8,8 @@
  * 3. HTTP backends against the stand-in server: time per round seen by the client vs the server's own time for
  *    the same requests (the overhead is HTTP, JSON, streaming and the token count before each call), and how many
  *    published trajectories each protocol rebuilt exactly.
- * Run: node --import tsx bench/solve.ts [--rows N] [--runs N]
+ * Run: node --import tsx bench/solve.ts [--rows N] [--runs N] [--all]
+ * (--all: section 3 on every published trajectory, 4 problems at a time; about 3 minutes a protocol on 2 cores)
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -25,12 +26,14 @@ import { PythonSandbox } from '../src/sandbox/python-sandbox.js';
 import { solveProblem, type SolveResult } from '../src/solve/index.js';
 import { withoutKvReuse } from '../test/helpers/fresh-session-backend.js';
 import { modelBlocks, publishedCases, type PublishedCase } from '../test/helpers/published-rows.js';
-import { sharedPath } from '../test/helpers/shared.js';
+import { sharedPath, trajectoryFiles } from '../test/helpers/shared.js';
+import { forEachConcurrent } from '../src/util/concurrency.js';
 import { longScriptedProblem, SIX_TIMES_SEVEN, scriptedTranscript, type ScriptedProblem } from '../test/helpers/tiny-gguf-scripts.js';
 import { temporaryModelFolder, writeTinyGguf } from '../test/helpers/tiny-gguf.js';
 
 const option = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1]) || fallback;
 const rowsPerFile = option('--rows', 20);
+const everyRow = process.argv.includes('--all');
 const runs = option('--runs', 10);
 
 function median(values: readonly number[]): number {
@@ -151,15 +154,19 @@ const math = publishedCases(sharedPath('trajectories', 'mathcoder-l-7b', 'math.c
 }
 
 // 3. HTTP backends against the stand-in server.
-const files = [sharedPath('trajectories', 'mathcoder-cl-7b', 'svamp.jsonl'), sharedPath('trajectories', 'mathcoder-l-7b', 'gsm8k.correct.jsonl')];
+// MathCoder-CL's *.correct.jsonl files are subsets of the full files beside them.
+const files = everyRow
+  ? trajectoryFiles().filter((file) => !(file.includes('mathcoder-cl-7b') && file.endsWith('.correct.jsonl')))
+  : [sharedPath('trajectories', 'mathcoder-cl-7b', 'svamp.jsonl'), sharedPath('trajectories', 'mathcoder-l-7b', 'gsm8k.correct.jsonl')];
 const seen = new Set<string>();
 const cases: PublishedCase[] = files
-  .flatMap((file) => publishedCases(file, rowsPerFile))
+  .flatMap((file) => publishedCases(file, everyRow ? Infinity : rowsPerFile))
   .filter((entry) => !seen.has(entry.trajectory.question) && seen.add(entry.trajectory.question) !== undefined);
-console.log(`\n3. HTTP backends vs the stand-in server's own time, ${cases.length} published problems (SVAMP, GSM8K), one at a time`);
+const concurrency = everyRow ? 4 : 1;
+console.log(`\n3. HTTP backends vs the stand-in server's own time, ${cases.length} published problems, ${concurrency} at a time`);
 for (const protocol of ['openai-completions', 'tgi', 'openai-chat'] as ReplayProtocolName[]) {
-  const server = await startReplayServer({ files, protocol, contextSize: 65_536 });
-  const http = { timeoutMs: 30_000, retries: 0, retryDelayMs: 10 };
+  const server = await startReplayServer({ files, protocol, contextSize: 1 << 20 });
+  const http = { timeoutMs: 60_000, retries: 0, retryDelayMs: 10 };
   const backend: ModelBackend =
     protocol === 'openai-completions'
       ? await OpenAICompletionsBackend.connect({ ...http, baseUrl: server.url, bos: true, stopMode: 'stop-strings', requiredTokens: SPECIAL_TOKENS })
@@ -172,20 +179,23 @@ for (const protocol of ['openai-completions', 'tgi', 'openai-chat'] as ReplayPro
   let wallMs = 0;
   let executionMs = 0;
   let exact = 0;
-  for (const entry of cases) {
-    const result = await solveProblem(entry.trajectory.question, backend, sandbox, { limits: { maxRounds: 64, loopRepeats: null }, cellTimeoutMs: 2_000 });
+  const stops = new Map<string, number>();
+  await forEachConcurrent(cases, concurrency, async (entry) => {
+    const result = await solveProblem(entry.trajectory.question, backend, sandbox, { limits: { maxRounds: 64, loopRepeats: null }, cellTimeoutMs: 1_000 });
     rounds += result.rounds;
     generationMs += result.timings.generationMs;
     wallMs += result.timings.totalMs;
     executionMs += result.timings.executionMs;
+    stops.set(result.stopReason, (stops.get(result.stopReason) ?? 0) + 1);
     const published = protocol === 'openai-chat' ? chatBlocks(entry.trajectory.blocks) : entry.trajectory.blocks;
     if (JSON.stringify(modelBlocks(result.blocks)) === JSON.stringify(modelBlocks(published))) exact += 1;
-  }
+  });
   const requests = server.requests.slice(before);
   const serverMs = requests.reduce((sum, request) => sum + request.handlingMs, 0);
   const loopMs = wallMs - executionMs;
+  console.log(`  ${protocol}: ${rounds} rounds, rebuilt exactly ${exact}/${cases.length}, stop reasons ${[...stops].map(([reason, count]) => `${reason} ${count}`).join(', ')}`);
   console.log(
-    `  ${protocol.padEnd(18)} rounds ${rounds}, rebuilt exactly ${exact}/${cases.length}; per round: ${(loopMs / rounds).toFixed(2)} ms in the loop (generation calls ${(generationMs / rounds).toFixed(2)} ms) ` +
+    `    per round: ${(loopMs / rounds).toFixed(2)} ms in the loop without cells (generation calls ${(generationMs / rounds).toFixed(2)} ms) ` +
       `vs ${(serverMs / rounds).toFixed(2)} ms in the server (${(requests.length / rounds).toFixed(1)} requests) -> overhead ${((loopMs - serverMs) / rounds).toFixed(2)} ms`,
   );
   await server.close();
