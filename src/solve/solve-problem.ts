@@ -5,6 +5,8 @@ import { solveWithCompletions } from './solve-with-completions.js';
 import { resolveSolveOptions, type SolveOptionsInput } from './solve-options.js';
 import type { SolveResult } from './types.js';
 
+export type { ModelBackend };
+
 /**
  * Solves one problem: a sandbox session of its own (from the shared `sandbox`) and, for the embedded engine, a
  * context sequence of its own. Problems may run concurrently on one backend and one sandbox: each call is
@@ -16,4 +18,3 @@ export function solveProblem(question: string, backend: ModelBackend, sandbox: S
   const resolved = resolveSolveOptions(options);
   return backend.protocol === 'chat' ? solveWithChat(question, backend, sandbox, resolved) : solveWithCompletions(question, backend, sandbox, resolved);
 }
-export type { ModelBackend } from '../llm/create-backend.js';
