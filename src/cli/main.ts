@@ -4,6 +4,8 @@ import { Command, CommanderError } from 'commander';
 import { registerDatasetsCommand } from './commands/datasets.js';
 import { registerGradeCommand } from './commands/grade.js';
 import { registerReplayCommand } from './commands/replay.js';
+import { registerReplayServerCommand } from './commands/replay-server.js';
+import { registerSolveCommand } from './commands/solve.js';
 import { registerTrainCommand } from './commands/train.js';
 import { runCommand } from './run-command.js';
 
@@ -17,6 +19,8 @@ const program = new Command()
   .exitOverride();
 
 registerReplayCommand(program);
+registerSolveCommand(program);
+registerReplayServerCommand(program);
 registerDatasetsCommand(program);
 registerGradeCommand(program);
 registerTrainCommand(program);

@@ -1,0 +1,14 @@
+export * from './types.js';
+export * from './chat-types.js';
+export * from './backend-errors.js';
+export * from './create-backend.js';
+export * from './model-catalogue.js';
+export * from './model-file.js';
+export * from './transcript.js';
+export { EmbeddedBackend, type EmbeddedBackendOptions } from './embedded/embedded-backend.js';
+export { GPU_CHOICES, type GpuChoice } from './embedded/gpu-choice.js';
+export { OpenAICompletionsBackend, type OpenAICompletionsOptions, type StopMode } from './http/openai-completions-backend.js';
+export { TgiBackend, type TgiOptions } from './http/tgi-backend.js';
+export { OpenAIChatBackend, type OpenAIChatOptions } from './http/openai-chat-backend.js';
+export { DEFAULT_HTTP_OPTIONS, type HttpOptions } from './http/http-request.js';
+export { startReplayServer, REPLAY_PROTOCOLS, type ReplayServer, type ReplayServerOptions, type ReplayProtocolName } from './replay-server/replay-server.js';

@@ -1,0 +1,46 @@
+import { errorMessage } from '../errors.js';
+import { ABORTED, BACKEND_FAILURE, CONTEXT_OVERFLOW, isErrorOfKind } from '../llm/backend-errors.js';
+import type { BackendInfo } from '../llm/types.js';
+import { lastBoxedAnswer } from './boxed-answer.js';
+import type { ProblemDeadline } from './problem-deadline.js';
+import type { TrajectoryRecorder } from './trajectory-recorder.js';
+import type { SolveResult, StopReason, TokenCounts } from './types.js';
+
+/** What a failed model call means for the loop (a stop reason), or null when it is not the loop's to handle. */
+export function stopForError(error: unknown, deadline: ProblemDeadline): { reason: StopReason; message: string | null } | null {
+  if (isErrorOfKind(error, CONTEXT_OVERFLOW)) return { reason: 'context_overflow', message: null };
+  if (isErrorOfKind(error, ABORTED) || deadline.stopReason() !== null) return { reason: deadline.stopReason() ?? 'aborted', message: null };
+  if (isErrorOfKind(error, BACKEND_FAILURE)) return { reason: 'backend_error', message: errorMessage(error) };
+  return null;
+}
+
+export interface LoopOutcome {
+  readonly question: string;
+  readonly syntax: SolveResult['syntax'];
+  readonly info: BackendInfo;
+  readonly stopReason: StopReason;
+  readonly error: string | null;
+  readonly rounds: number;
+  readonly tokens: TokenCounts;
+  readonly transcript: string | null;
+}
+
+/** The result of a problem: its trajectory, the last boxed answer of its text, and how it ended. */
+export function solveResult(outcome: LoopOutcome, recorder: TrajectoryRecorder): SolveResult {
+  const blocks = recorder.finish();
+  const texts = blocks.filter((block) => block.type === 'text').map((block) => block.content);
+  return {
+    question: outcome.question,
+    syntax: outcome.syntax,
+    backend: outcome.info.kind,
+    model: outcome.info.model,
+    blocks,
+    answer: lastBoxedAnswer(texts.join('\n')),
+    stopReason: outcome.stopReason,
+    error: outcome.error,
+    rounds: outcome.rounds,
+    tokens: outcome.tokens,
+    timings: { totalMs: Math.round(recorder.elapsedMs()), generationMs: Math.round(recorder.generationMs), executionMs: Math.round(recorder.executionMs) },
+    transcript: outcome.transcript,
+  };
+}
