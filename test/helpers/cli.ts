@@ -1,6 +1,10 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { REPO_ROOT } from './shared.js';
+
+/** The built CLI, as a user runs it (`npm test` builds dist/ first). */
+const CLI = [join(REPO_ROOT, 'dist', 'cli', 'main.js')];
 
 export interface CliResult {
   readonly code: number | null;
@@ -8,13 +12,10 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs the built CLI (dist/cli/main.js; `npm test` builds it first) and collects its output. */
+/** Runs `mathcoder ARGS` and collects its output. */
 export function runCli(args: readonly string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'cli', 'main.js'), ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...options.env },
-    });
+    const child = spawn(process.execPath, [...CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -27,4 +28,15 @@ export function runCli(args: readonly string[], options: { env?: Record<string, 
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+/** Starts a long-running command and waits for its first line of output (e.g. a server's URL). */
+export async function startCli(args: readonly string[], options: { env?: Record<string, string> } = {}): Promise<{ child: ChildProcess; firstLine: string }> {
+  const child = spawn(process.execPath, [...CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines = createInterface({ input: child.stdout! });
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the command exited (${code}) before printing a line`)));
+  });
+  return { child, firstLine };
 }

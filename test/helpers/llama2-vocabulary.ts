@@ -1,19 +1,20 @@
 import llamaTokenizer from 'llama-tokenizer-js';
 import { SPECIAL_TOKENS } from '../../src/format/index.js';
+import { GGUF_TOKEN_TYPE, checkSpecialTokens, loadTokenizer } from '../../src/tokenizer/index.js';
 
 /**
- * The Llama-2 vocabulary (32,000 SentencePiece pieces, from the npm package llama-tokenizer-js, which
- * tokenises as Llama-2 does: "Hello world" → [1, 15043, 3186]) plus MathCoder's eight special tokens as ids
- * 32000-32007, as the released MathCoder-L models add them. This is the one place tests and benches get the
- * vocabulary from.
+ * The Llama-2 vocabulary as a GGUF stores it, taken from the project's own built-in `llama2` tokenizer
+ * (src/tokenizer: the 32,000 pieces and merges of Meta's tokenizer, shipped by the npm package
+ * llama-tokenizer-js, "Hello world" → [1, 15043, 3186]), with MathCoder's eight special tokens as ids
+ * 32000-32007, as the released MathCoder-L models add them. The tiny GGUF models are written from it, so
+ * llama.cpp and the training tokenizer read one vocabulary.
  *
- * llama-tokenizer-js ships BPE merge priorities, not SentencePiece scores. llama.cpp's SPM tokenizer merges
- * the adjacent pair whose merged piece has the highest score (leftmost first on ties), so each piece gets the
- * score minus the rank of the first merge that produces it: llama.cpp then merges in the package's order.
+ * A tokenizer.json stores merges, not SentencePiece scores: each piece's score is minus the rank of the first
+ * merge that produces it, so llama.cpp's score-driven SPM merging follows the BPE merge order.
  */
 
 /** llama.cpp token types (llama_token_type). */
-export const TOKEN_TYPE = { normal: 1, unknown: 2, control: 3, byte: 6 } as const;
+export const TOKEN_TYPE = { normal: GGUF_TOKEN_TYPE.normal, unknown: GGUF_TOKEN_TYPE.unknown, control: GGUF_TOKEN_TYPE.control, byte: GGUF_TOKEN_TYPE.byte } as const;
 
 export interface Llama2Vocabulary {
   readonly tokens: readonly string[];
@@ -31,36 +32,27 @@ export interface VocabularyOptions {
   readonly specialTokens?: boolean;
 }
 
-const BYTE_PIECE = /^<0x[0-9A-F]{2}>$/;
+const cache = new Map<boolean, Llama2Vocabulary>();
 
 export function llama2Vocabulary(options: VocabularyOptions = {}): Llama2Vocabulary {
-  const pieces = llamaTokenizer.vocabById;
-  const firstMerge = new Map<number, number>();
-  for (const [pair, rank] of llamaTokenizer.merges) {
-    const id = llamaTokenizer.vocabByString.get(pair.replace(' ', ''));
-    if (id !== undefined && !firstMerge.has(id)) firstMerge.set(id, rank);
-  }
-  const special = options.specialTokens === false ? [] : [...SPECIAL_TOKENS];
-  const tokens = [...pieces, ...special];
-  const scores = new Float32Array(tokens.length);
-  const types = new Int32Array(tokens.length);
-  pieces.forEach((piece, id) => {
-    const rank = firstMerge.get(id);
-    scores[id] = rank === undefined ? -1e9 : -rank;
-    if (id === 0) types[id] = TOKEN_TYPE.unknown;
-    else if (id === 1 || id === 2) types[id] = TOKEN_TYPE.control;
-    else if (BYTE_PIECE.test(piece)) types[id] = TOKEN_TYPE.byte;
-    else types[id] = TOKEN_TYPE.normal;
-    if (id <= 2 || types[id] === TOKEN_TYPE.byte) scores[id] = 0;
-  });
-  const specialTokenIds = new Map<string, number>();
-  special.forEach((token, index) => {
-    const id = pieces.length + index;
-    types[id] = TOKEN_TYPE.control;
-    scores[id] = 0;
-    specialTokenIds.set(token, id);
-  });
-  return { tokens, scores, types, bosId: 1, eosId: 2, unknownId: 0, specialTokenIds };
+  const withSpecial = options.specialTokens !== false;
+  const cached = cache.get(withSpecial);
+  if (cached) return cached;
+  const tokenizer = loadTokenizer('llama2');
+  const vocabulary = tokenizer.vocabulary();
+  const size = withSpecial ? vocabulary.tokens.length : vocabulary.tokens.length - SPECIAL_TOKENS.length;
+  const specialTokenIds = withSpecial ? checkSpecialTokens(tokenizer) : new Map<string, number>();
+  const result: Llama2Vocabulary = {
+    tokens: vocabulary.tokens.slice(0, size),
+    scores: vocabulary.scores.slice(0, size),
+    types: Int32Array.from(vocabulary.types.slice(0, size), (type) => GGUF_TOKEN_TYPE[type]),
+    bosId: vocabulary.bosId!,
+    eosId: vocabulary.eosId!,
+    unknownId: vocabulary.unknownId!,
+    specialTokenIds,
+  };
+  cache.set(withSpecial, result);
+  return result;
 }
 
 /**

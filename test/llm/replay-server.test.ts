@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MATHCODER_SYNTAX, promptConversation } from '../../src/format/index.js';
 import { startReplayServer, type ReplayServer } from '../../src/llm/replay-server/replay-server.js';
 import { publishedCases } from '../helpers/published-rows.js';
-import { startCli } from '../helpers/run-cli.js';
+import { startCli } from '../helpers/cli.js';
 import { sharedPath } from '../helpers/shared.js';
 
 const FILE = sharedPath('trajectories', 'mathcoder-cl-7b', 'svamp.correct.jsonl');

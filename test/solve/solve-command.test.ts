@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReplayServer, type ReplayServer } from '../../src/llm/replay-server/replay-server.js';
 import { closedPort } from '../helpers/faulty-server.js';
 import { publishedCases } from '../helpers/published-rows.js';
-import { runCli } from '../helpers/run-cli.js';
+import { runCli } from '../helpers/cli.js';
 import { sharedPath } from '../helpers/shared.js';
 import { SIX_TIMES_SEVEN, scriptedTranscript } from '../helpers/tiny-gguf-scripts.js';
 import { temporaryModelFolder, writeTinyGguf } from '../helpers/tiny-gguf.js';
