@@ -72,7 +72,9 @@ export const DATASETS: readonly DatasetSpec[] = [
     expectedRows: 1000,
     hub: { files: [dataset('ChilleD/SVAMP', 'default/test/0000.parquet', 'refs/convert/parquet')], format: 'parquet', note: 'ChilleD/SVAMP (hub parquet conversion)' },
     mapRow: (row, where) => ({
-      question: join(textField(row, 'Body', where), textField(row, 'Question', where)),
+      // MathCoder's data/SVAMP_test_post.jsonl joins body and question with ", " (even after a full stop): the
+      // published runs, and the paper's SVAMP numbers, saw the question written that way.
+      question: `${textField(row, 'Body', where).trim()}, ${textField(row, 'Question', where).trim()}`,
       answer: textField(row, 'Answer', where),
       nativeId: textField(row, 'ID', where),
     }),
