@@ -6,15 +6,15 @@ import { BACKEND_KINDS, createBackend, type ModelBackend } from '../llm/create-b
 import { GPU_CHOICES, type GpuChoice } from '../llm/embedded/gpu-choice.js';
 import type { StopMode } from '../llm/http/openai-completions-backend.js';
 import { DEFAULT_MODEL } from '../llm/model-catalogue.js';
-import { resolveModelFile } from '../llm/model-file.js';
+import { resolveModelFile, type ResolvedModel } from '../llm/model-file.js';
 import type { BackendKind } from '../llm/types.js';
 import { createProgress, formatMegabytes, type ProgressReporter } from '../util/progress.js';
 import { positiveInteger, positiveNumber } from './run-command.js';
 
 /** The model flags every command that generates shares: which backend, which model, how to reach it. */
-export function addBackendFlags(command: Command): Command {
+export function addBackendFlags(command: Command, options: { extraBackends?: readonly string[]; backendHelp?: string } = {}): Command {
   return command
-    .addOption(new Option('--backend <name>', 'model backend').choices([...BACKEND_KINDS]).default('embedded'))
+    .addOption(new Option('--backend <name>', options.backendHelp ?? 'model backend').choices([...BACKEND_KINDS, ...(options.extraBackends ?? [])]).default('embedded'))
     .option('--model <model>', `embedded: a .gguf file, hf:OWNER/REPO/FILE.gguf or a catalogue name (default ${DEFAULT_MODEL}); HTTP backends: the served model's name`)
     .option('--base-url <url>', 'the model server (HTTP backends), e.g. http://127.0.0.1:8000/v1')
     .option('--api-key <key>', 'bearer token for the server (default: OPENAI_API_KEY)')
@@ -56,8 +56,19 @@ function downloadProgress(label: string): { onProgress: (progress: { receivedByt
   };
 }
 
+/** The embedded backend's model file: a local path, or downloaded into the cache (once) with a progress bar. */
+export async function resolveModelFlag(flags: Pick<BackendFlagValues, 'model'>): Promise<ResolvedModel> {
+  const reference = flags.model ?? DEFAULT_MODEL;
+  const progress = downloadProgress(`download ${reference}`);
+  try {
+    return await resolveModelFile(reference, hubConfigFromEnvironment(process.env), { onProgress: progress.onProgress });
+  } finally {
+    progress.stop();
+  }
+}
+
 /** Resolves the flags with the environment (HF_TOKEN, HF_ENDPOINT, MATHCODER_CACHE, OPENAI_API_KEY), downloads the model if needed, and connects. */
-export async function backendFromFlags(flags: BackendFlagValues, extra: { sequences?: number } = {}): Promise<ModelBackend> {
+export async function backendFromFlags(flags: BackendFlagValues, extra: { sequences?: number; resolvedModel?: ResolvedModel } = {}): Promise<ModelBackend> {
   if (!Number.isInteger(flags.retries) || flags.retries < 0) throw new MathcoderError('input', '--retries must be a whole number, 0 or more');
   const common = {
     kind: flags.backend,
@@ -67,14 +78,7 @@ export async function backendFromFlags(flags: BackendFlagValues, extra: { sequen
   };
   if (flags.backend === 'embedded') {
     if (flags.baseUrl) throw new MathcoderError('input', '--base-url is for the HTTP backends; pick one with --backend');
-    const reference = flags.model ?? DEFAULT_MODEL;
-    const progress = downloadProgress(`download ${reference}`);
-    let resolved;
-    try {
-      resolved = await resolveModelFile(reference, hubConfigFromEnvironment(process.env), { onProgress: progress.onProgress });
-    } finally {
-      progress.stop();
-    }
+    const resolved = extra.resolvedModel ?? (await resolveModelFlag(flags));
     return createBackend({
       ...common,
       modelPath: resolved.path,

@@ -2,8 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerDatasetsCommand } from './commands/datasets.js';
+import { registerEvalCommand } from './commands/eval.js';
 import { registerGradeCommand } from './commands/grade.js';
 import { registerReplayCommand } from './commands/replay.js';
+import { registerReportCommand } from './commands/report.js';
 import { registerReplayServerCommand } from './commands/replay-server.js';
 import { registerSolveCommand } from './commands/solve.js';
 import { registerTrainCommand } from './commands/train.js';
@@ -23,6 +25,8 @@ registerSolveCommand(program);
 registerReplayServerCommand(program);
 registerDatasetsCommand(program);
 registerGradeCommand(program);
+registerEvalCommand(program);
+registerReportCommand(program);
 registerTrainCommand(program);
 
 await runCommand(async () => {

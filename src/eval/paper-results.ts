@@ -45,15 +45,14 @@ function normalise(name: string): string {
 /** The Table 2 row of a model, recognised from its name, file or hub reference (e.g. `MathCoder-CL-7B.Q4_K_M.gguf`). */
 export function paperRowFor(modelName: string): PaperRow | null {
   const name = normalise(modelName);
-  let best: PaperRow | null = null;
+  const matches = new Set<PaperRow>();
   for (const candidate of PAPER_TABLE_2) {
     for (const alias of candidate.aliases) {
       // The alias must end at a word boundary: mathcoder-cl-7b must not match mathcoder-cl-70b.
       const at = name.indexOf(alias);
-      if (at >= 0 && !/[0-9a-z]/.test(name.charAt(at + alias.length))) {
-        if (!best || alias.length > best.aliases[0]!.length) best = candidate;
-      }
+      if (at >= 0 && !/[0-9a-z]/.test(name.charAt(at + alias.length))) matches.add(candidate);
     }
   }
-  return best;
+  // A name that names two models (a replay of several models' outputs) has no single Table 2 row.
+  return matches.size === 1 ? [...matches][0]! : null;
 }

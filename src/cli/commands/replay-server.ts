@@ -8,6 +8,7 @@ interface ReplayServerFlags {
   readonly host: string;
   readonly model: string;
   readonly contextSize: number;
+  readonly exitWithStdin?: boolean;
 }
 
 export function registerReplayServerCommand(program: Command): void {
@@ -20,15 +21,30 @@ export function registerReplayServerCommand(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--model <name>', 'the model name the server reports', 'mathcoder-replay')
     .option('--context-size <tokens>', 'prompt plus generated tokens the server accepts', positiveInteger('--context-size'), 16_384)
+    .option('--exit-with-stdin', 'stop when standard input closes (for a program that starts the server and may die without stopping it)')
     .action((files: string[], flags: ReplayServerFlags) =>
       runCommand(async () => {
-        const server = await startReplayServer({ files, protocol: flags.protocol, port: flags.port, host: flags.host, model: flags.model, contextSize: flags.contextSize });
+        const server = await startReplayServer({
+          files,
+          protocol: flags.protocol,
+          port: flags.port,
+          host: flags.host,
+          model: flags.model,
+          contextSize: flags.contextSize,
+          recordRequests: false,
+        });
         process.stdout.write(`${server.url}\n`);
         process.stderr.write(`replaying ${server.trajectories} trajectories over ${server.protocol}; stop with Ctrl-C\n`);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
+          if (flags.exitWithStdin) {
+            process.stdin.once('end', resolve);
+            process.stdin.once('close', resolve);
+            process.stdin.resume();
+          }
         });
+        process.stdin.destroy();
         await server.close();
       }),
     );

@@ -31,6 +31,8 @@ export interface ReplayServerOptions {
   readonly host?: string;
   readonly model?: string;
   readonly contextSize?: number;
+  /** Keep every request in `requests` (for tests); off for a long-running server, whose memory would grow. */
+  readonly recordRequests?: boolean;
 }
 
 export interface ReplayRequestRecord {
@@ -46,7 +48,7 @@ export interface ReplayServer {
   readonly url: string;
   readonly protocol: ReplayProtocolName;
   readonly trajectories: number;
-  /** Every request answered, in order. */
+  /** Every request answered, in order (unless recordRequests is false). */
   readonly requests: readonly ReplayRequestRecord[];
   /** Answers a request as the server does (for tests that wrap it in faults). */
   readonly handle: (request: IncomingMessage, response: ServerResponse) => void;
@@ -115,7 +117,7 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
       })
       .then((reply) => {
         send(response, reply, started);
-        requests.push({ method, path, body, status: reply.status, handlingMs: performance.now() - started });
+        if (options.recordRequests !== false) requests.push({ method, path, body, status: reply.status, handlingMs: performance.now() - started });
       })
       .catch(() => response.destroy());
   };

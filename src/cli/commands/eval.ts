@@ -1,0 +1,216 @@
+import { availableParallelism } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { DATASET_NAMES, datasetFromPath, datasetSpec, loadDataset } from '../../datasets/index.js';
+import { MathcoderError } from '../../errors.js';
+import { SYSTEM_PROMPTS, parsePublishedRow, publishedTrajectory, type SystemPromptName } from '../../format/index.js';
+import { referenceText } from '../../grade/grade-answer.js';
+import { hubConfigFromEnvironment } from '../../hub/hub-config.js';
+import { markdownSummary } from '../../eval/report-format.js';
+import { modelFileIdentity, readManifest, sha256OfFile, type DatasetRecord, type ModelIdentity } from '../../eval/run-manifest.js';
+import { RUN_FILES } from '../../eval/run-files.js';
+import { runEval, type EvalDataset } from '../../eval/run-eval.js';
+import { writeRunReport } from '../../eval/run-report.js';
+import type { EvalConfig } from '../../eval/eval-config.js';
+import type { ModelBackend } from '../../llm/create-backend.js';
+import { DEFAULT_LIMITS } from '../../solve/index.js';
+import { readJsonlSync } from '../../util/jsonl.js';
+import { existsSync } from 'node:fs';
+import { addBackendFlags, backendFromFlags, resolveModelFlag, type BackendFlagValues } from '../backend-flags.js';
+import { EvalProgressDisplay } from '../eval-progress.js';
+import { startReplayServerProcess, type ReplayServerProcess } from '../replay-server-process.js';
+import { positiveInteger, positiveNumber, runCommand } from '../run-command.js';
+import { addSandboxFlags, startSandbox, type SandboxFlagValues } from '../sandbox-flags.js';
+
+const PAPER_SETS = ['gsm8k', 'math', 'svamp', 'mathematics', 'simuleq'];
+
+interface EvalFlags extends Omit<BackendFlagValues, 'backend'>, SandboxFlagValues {
+  readonly backend: BackendFlagValues['backend'] | 'replay';
+  readonly datasets?: string;
+  readonly dataDir?: string;
+  readonly limit?: number;
+  readonly concurrency: number;
+  readonly samples: number;
+  readonly temperature: number;
+  readonly topP: number;
+  readonly seed: number;
+  readonly system: SystemPromptName;
+  readonly maxRounds: number;
+  readonly maxTokens: number;
+  readonly deadline?: number;
+  readonly loopRepeats: number;
+  readonly out: string;
+  readonly force?: boolean;
+  readonly trajectories?: string[];
+}
+
+function parseDatasets(list: string | undefined, fallback: readonly string[]): string[] {
+  const names = list === undefined ? [...fallback] : list.split(',').map((name) => name.trim()).filter(Boolean);
+  if (names.length === 0) throw new MathcoderError('input', `--datasets is empty; known: ${DATASET_NAMES.join(', ')}`);
+  for (const name of names) datasetSpec(name); // an unknown name is an error that lists the known ones
+  return [...new Set(names)];
+}
+
+/** The published trajectories of a replayed run: by question, the reference answer the published files grade against. */
+function replayReferences(files: readonly string[]): { byDataset: Map<string, Map<string, string>>; model: string } {
+  const byDataset = new Map<string, Map<string, string>>();
+  for (const file of files) {
+    const dataset = datasetFromPath(file);
+    if (dataset === null) throw new MathcoderError('input', `cannot tell which dataset ${file} is from its name; name it after one of ${DATASET_NAMES.join(', ')}`);
+    const references = byDataset.get(dataset) ?? new Map<string, string>();
+    for (const { lineNumber, value } of readJsonlSync(file)) {
+      const row = parsePublishedRow(value, `${file}:${lineNumber}`);
+      const question = publishedTrajectory(row).question;
+      if (!references.has(question)) references.set(question, referenceText(row.ground_truth.answer));
+    }
+    byDataset.set(dataset, references);
+  }
+  // Published outputs live in a folder named after their model (mathcoder-cl-7b/svamp.jsonl).
+  const model = [...new Set(files.map((file) => basename(dirname(resolve(file)))))].join('+');
+  return { byDataset, model };
+}
+
+function configFrom(flags: EvalFlags, datasets: readonly string[]): EvalConfig {
+  if (!Number.isFinite(flags.temperature) || flags.temperature < 0) throw new MathcoderError('input', '--temperature must be 0 or more');
+  if (!Number.isFinite(flags.topP) || flags.topP <= 0 || flags.topP > 1) throw new MathcoderError('input', '--top-p must be in (0, 1]');
+  if (!Number.isInteger(flags.seed)) throw new MathcoderError('input', '--seed must be a whole number');
+  return {
+    datasets,
+    limit: flags.limit ?? null,
+    samples: flags.samples,
+    concurrency: flags.concurrency,
+    sampling: { temperature: flags.temperature, topP: flags.topP, seed: flags.seed },
+    solve: {
+      syntax: flags.syntax,
+      system: SYSTEM_PROMPTS[flags.system],
+      querySuffix: flags.syntax === 'mathcoder' ? '\n' : '',
+      maxRounds: flags.maxRounds,
+      maxTokensPerBlock: flags.maxTokens,
+      deadlineMs: flags.deadline === undefined ? null : flags.deadline * 1000,
+      loopRepeats: flags.loopRepeats === 0 ? null : flags.loopRepeats,
+      cellTimeoutMs: flags.cellTimeout * 1000,
+    },
+  };
+}
+
+async function modelIdentity(flags: EvalFlags, backend: ModelBackend, runDir: string, modelPath: string | null, replayModel: string | null, server: ReplayServerProcess | null): Promise<ModelIdentity> {
+  const manifestPath = join(runDir, RUN_FILES.manifest);
+  const known = existsSync(manifestPath) ? readManifest(manifestPath).model.file : undefined;
+  const info = backend.info;
+  return {
+    backend: flags.backend,
+    name: replayModel ?? info.model,
+    ...(modelPath ? { file: await modelFileIdentity(modelPath, known) } : {}),
+    // A replayed run is the published files (their hashes are in the dataset records), not the stand-in server's port.
+    ...(flags.baseUrl && !server ? { url: flags.baseUrl } : {}),
+    contextSize: info.contextSize,
+    bos: info.bos,
+    details: info.details,
+  };
+}
+
+export function registerEvalCommand(program: Command): void {
+  const command = program
+    .command('eval')
+    .description('run a model over the benchmarks, K problems at a time; results are appended as they finish and a run resumes where it stopped')
+    .option('--datasets <list>', `comma-separated sets (default: the paper's ${PAPER_SETS.join(',')}; known: ${DATASET_NAMES.join(', ')})`)
+    .option('--data-dir <dir>', 'folder laid out like ../shared/data (default: MATHCODER_CACHE or ~/.cache/mathcoder, /datasets; missing sets are downloaded from the hub)')
+    .option('--limit <n>', 'only the first n problems of each set', positiveInteger('--limit'))
+    .option('--concurrency <k>', 'problems solved at once', positiveInteger('--concurrency'), Math.max(4, availableParallelism() * 2))
+    .option('--samples <n>', 'samples per problem (pass@k, maj@k, all-agree)', positiveInteger('--samples'), 1)
+    .option('--temperature <t>', 'sampling temperature (0: greedy, as MathCoder)', (value) => Number(value), 0)
+    .option('--top-p <p>', 'nucleus sampling', (value) => Number(value), 1)
+    .option('--seed <n>', 'seed of sample 0 (sample s uses seed + s)', (value) => Number(value), 0)
+    .addOption(new Option('--system <name>', 'system prompt: data (the published runs), boxed (--syspt), empty').choices(Object.keys(SYSTEM_PROMPTS)).default('data'))
+    .option('--max-rounds <n>', `generation calls per problem (${DEFAULT_LIMITS.maxRounds} as the released code, 32 as the paper)`, positiveInteger('--max-rounds'), DEFAULT_LIMITS.maxRounds)
+    .option('--max-tokens <n>', 'new tokens per generation call', positiveInteger('--max-tokens'), DEFAULT_LIMITS.maxTokensPerBlock)
+    .option('--deadline <seconds>', 'wall-clock limit per problem', positiveNumber('--deadline'))
+    .option('--loop-repeats <n>', 'stop a problem when the same code block is written this many times (0: never)', (value) => Number(value), DEFAULT_LIMITS.loopRepeats ?? 0)
+    .option('--trajectories <files...>', '--backend replay: published trajectory files to serve as the model (their questions pick the problems)')
+    .requiredOption('--out <dir>', 'the run folder: manifest.json, results.jsonl, report.md')
+    .option('--force', 'resume into a run made with another model or config anyway');
+  addSandboxFlags(
+    addBackendFlags(command, {
+      extraBackends: ['replay'],
+      backendHelp: 'model backend; replay serves published trajectories (--trajectories) through the stand-in OpenAI completions server',
+    }),
+  ).action((flags: EvalFlags) =>
+    runCommand(async () => {
+      const hub = hubConfigFromEnvironment(process.env);
+      const dataDir = flags.dataDir ?? join(hub.cacheDir, 'datasets');
+      const replay = flags.backend === 'replay';
+      if (replay && !flags.trajectories?.length) throw new MathcoderError('input', '--backend replay needs --trajectories FILE... (published MathCoder outputs)');
+      if (!replay && flags.trajectories) throw new MathcoderError('input', '--trajectories is for --backend replay');
+      if (!Number.isInteger(flags.loopRepeats) || flags.loopRepeats < 0) throw new MathcoderError('input', '--loop-repeats must be a whole number, 0 or more');
+      const references = replay ? replayReferences(flags.trajectories!) : null;
+      const names = parseDatasets(flags.datasets, references ? [...references.byDataset.keys()] : PAPER_SETS);
+      const config = configFrom(flags, names);
+      const runDir = resolve(flags.out);
+
+      // The problems: each set from the data folder (or the hub), filtered to the replayed questions.
+      const datasets: EvalDataset[] = [];
+      const datasetRecords: DatasetRecord[] = [];
+      for (const name of names) {
+        const loaded = await loadDataset(name, { dataDir, hub });
+        const served = references?.byDataset.get(name);
+        if (references && !served) throw new MathcoderError('input', `no trajectory file given for ${name}; the replayed files cover ${[...references.byDataset.keys()].join(', ')}`);
+        const problems = loaded.problems
+          .filter((problem) => !served || served.has(problem.question))
+          .slice(0, config.limit ?? Infinity)
+          .map((problem) => ({ problem, reference: served?.get(problem.question) ?? problem.answer }));
+        datasets.push({ name, problems });
+        const files = [...loaded.location.paths, ...(replay ? flags.trajectories!.filter((file) => datasetFromPath(file) === name) : [])];
+        datasetRecords.push({ name, files: await Promise.all(files.map(async (path) => ({ path: resolve(path), sha256: await sha256OfFile(path) }))), problems: problems.length });
+      }
+
+      const server = replay ? await startReplayServerProcess(flags.trajectories!) : null;
+      try {
+        const backendFlags: BackendFlagValues = { ...flags, backend: replay ? 'openai-completions' : flags.backend, ...(server ? { baseUrl: server.url } : {}) };
+        const resolvedModel = backendFlags.backend === 'embedded' ? await resolveModelFlag(flags) : null;
+        const backend = await backendFromFlags(backendFlags, { sequences: config.concurrency, ...(resolvedModel ? { resolvedModel } : {}) });
+        try {
+          const sandbox = await startSandbox(flags, { poolSize: Math.min(config.concurrency, 8) });
+          try {
+            const model = await modelIdentity(flags, backend, runDir, resolvedModel?.path ?? null, references?.model ?? null, server);
+            const display = new EvalProgressDisplay();
+            const interrupt = new AbortController();
+            const onSignal = () => interrupt.abort();
+            process.once('SIGINT', onSignal);
+            let outcome;
+            try {
+              outcome = await runEval({
+                runDir,
+                config,
+                datasets,
+                datasetRecords,
+                backend,
+                model,
+                sandbox,
+                command: process.argv.slice(2),
+                ...(flags.force ? { force: true } : {}),
+                onStart: (plan) => display.start(plan),
+                onProgress: (progress) => display.update(progress),
+                signal: interrupt.signal,
+              });
+            } finally {
+              process.off('SIGINT', onSignal);
+              display.stop();
+            }
+            const report = await writeRunReport(runDir);
+            process.stdout.write(markdownSummary(report));
+            const summary = `${outcome.written} rows written, ${outcome.skipped} already done${outcome.failed ? `, ${outcome.failed} failed (redone on resume)` : ''}`;
+            process.stderr.write(`${summary}; report: ${join(runDir, RUN_FILES.report)}\n`);
+            if (outcome.repairedBytes > 0) process.stderr.write(`a row cut short by an earlier crash (${outcome.repairedBytes} bytes) was removed and redone\n`);
+            if (outcome.stoppedEarly) throw new MathcoderError('eval', `the run stopped early: ${outcome.stoppedEarly}; the rows so far are kept, run the same command again to resume`);
+          } finally {
+            await sandbox.close();
+          }
+        } finally {
+          await backend.close();
+        }
+      } finally {
+        await server?.close();
+      }
+    }),
+  );
+}

@@ -1,0 +1,42 @@
+import type { SyntaxName } from '../format/index.js';
+
+/**
+ * What an evaluation run does. Everything here that changes a result (the model, sampling, prompt, limits) is
+ * fixed for a run: resuming with other values is refused unless forced. What only chooses which work is done
+ * (datasets, limit, number of samples, concurrency) may change between invocations of the same run.
+ */
+export interface EvalConfig {
+  readonly datasets: readonly string[];
+  /** Problems per dataset (the first N), or null for all. */
+  readonly limit: number | null;
+  /** Samples per problem; sample s uses seed `seed + s`. */
+  readonly samples: number;
+  readonly concurrency: number;
+  readonly sampling: { readonly temperature: number; readonly topP: number; readonly seed: number };
+  readonly solve: {
+    readonly syntax: SyntaxName;
+    readonly system: string | null;
+    readonly querySuffix: string;
+    readonly maxRounds: number;
+    readonly maxTokensPerBlock: number;
+    readonly deadlineMs: number | null;
+    readonly loopRepeats: number | null;
+    readonly cellTimeoutMs: number;
+  };
+}
+
+/** The parts of a config that change what a problem's result is. */
+export function resultAffectingConfig(config: EvalConfig): Record<string, unknown> {
+  return { sampling: config.sampling, solve: config.solve };
+}
+
+/** The differences between two plain JSON values, as `path: before → after` lines. */
+export function describeChanges(before: unknown, after: unknown, path = ''): string[] {
+  const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+  if (isObject(before) && isObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys.flatMap((key) => describeChanges(before[key], after[key], path ? `${path}.${key}` : key));
+  }
+  if (JSON.stringify(before) === JSON.stringify(after)) return [];
+  return [`${path || '(value)'}: ${JSON.stringify(before) ?? 'absent'} → ${JSON.stringify(after) ?? 'absent'}`];
+}

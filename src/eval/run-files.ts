@@ -1,0 +1,28 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { MathcoderError } from '../errors.js';
+import { latestRows, parseEvalRow, type EvalRow } from './eval-row.js';
+import { ResultsFile } from './results-file.js';
+import { readManifest, type RunManifest } from './run-manifest.js';
+
+/** A run is a folder: its manifest, its append-only results, and the report made from them. */
+export const RUN_FILES = { manifest: 'manifest.json', results: 'results.jsonl', report: 'report.md' } as const;
+
+export interface LoadedRun {
+  readonly dir: string;
+  readonly manifest: RunManifest;
+  /** The latest row of each (problem, sample). */
+  readonly rows: readonly EvalRow[];
+  /** Bytes of a last line torn by a crash (left out; the run redoes that row when resumed). */
+  readonly tornBytes: number;
+}
+
+export function loadRun(dir: string): LoadedRun {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new MathcoderError('input', `${dir} is not a run folder (no such directory)`);
+  const manifestPath = join(dir, RUN_FILES.manifest);
+  if (!existsSync(manifestPath)) throw new MathcoderError('input', `${dir} is not a run folder: it has no ${RUN_FILES.manifest}`);
+  const manifest = readManifest(manifestPath);
+  const resultsPath = join(dir, RUN_FILES.results);
+  const read = existsSync(resultsPath) ? ResultsFile.read(resultsPath, parseEvalRow) : { rows: [], truncatedBytes: 0 };
+  return { dir, manifest, rows: latestRows(read.rows), tornBytes: read.truncatedBytes };
+}

@@ -1,0 +1,23 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createStrictGrader } from '../grade/strict/strict-grader.js';
+import { runMetrics } from './eval-metrics.js';
+import { markdownReport, type RunReport } from './report-format.js';
+import { RUN_FILES, loadRun } from './run-files.js';
+
+/**
+ * The report of a run folder, recomputed from its results. maj@k groups answers with the strict grader's own
+ * rules and sampled evaluation (no sympy session is started for a report).
+ */
+export async function buildRunReport(dir: string): Promise<RunReport> {
+  const run = loadRun(dir);
+  const metrics = await runMetrics(run.rows, run.manifest.model.name, createStrictGrader({ checker: null }));
+  return { run, metrics };
+}
+
+/** Writes RUN_DIR/report.md and returns the report. */
+export async function writeRunReport(dir: string): Promise<RunReport> {
+  const report = await buildRunReport(dir);
+  writeFileSync(join(dir, RUN_FILES.report), markdownReport(report));
+  return report;
+}
