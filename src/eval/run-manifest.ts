@@ -133,8 +133,13 @@ export function readManifest(path: string): RunManifest {
 /** Written to a temporary file and renamed, so a crash never leaves half a manifest. */
 export function writeManifest(path: string, manifest: RunManifest): void {
   const temporary = `${path}.tmp`;
-  writeFileSync(temporary, JSON.stringify(manifest, null, 2) + '\n');
-  renameSync(temporary, path);
+  try {
+    writeFileSync(temporary, JSON.stringify(manifest, null, 2) + '\n');
+    renameSync(temporary, path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new MathcoderError('output', `cannot write ${path}: ${code === 'ENOSPC' ? 'the disk is full' : errorMessage(error)}`);
+  }
 }
 
 /** What distinguishes one model from another for resuming: its file's hash, or the server and its model's name. */

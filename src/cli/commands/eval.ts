@@ -9,7 +9,7 @@ import { hubConfigFromEnvironment } from '../../hub/hub-config.js';
 import { markdownSummary } from '../../eval/report-format.js';
 import { modelFileIdentity, readManifest, sha256OfFile, type DatasetRecord, type ModelIdentity } from '../../eval/run-manifest.js';
 import { RUN_FILES } from '../../eval/run-files.js';
-import { runEval, type EvalDataset } from '../../eval/run-eval.js';
+import { runEval, type EvalDataset, type EvalOutcome, type RunEvalOptions } from '../../eval/run-eval.js';
 import { writeRunReport } from '../../eval/run-report.js';
 import type { EvalConfig } from '../../eval/eval-config.js';
 import type { ModelBackend } from '../../llm/create-backend.js';
@@ -109,6 +109,45 @@ async function modelIdentity(flags: EvalFlags, backend: ModelBackend, runDir: st
   };
 }
 
+/** Each set from the data folder (or the hub), cut to --limit; a replayed run keeps the questions the files answer. */
+async function loadProblems(
+  names: readonly string[],
+  config: EvalConfig,
+  source: { dataDir: string; hub: ReturnType<typeof hubConfigFromEnvironment> },
+  references: ReturnType<typeof replayReferences> | null,
+  trajectories: readonly string[],
+): Promise<{ datasets: EvalDataset[]; datasetRecords: DatasetRecord[] }> {
+  const datasets: EvalDataset[] = [];
+  const datasetRecords: DatasetRecord[] = [];
+  for (const name of names) {
+    const loaded = await loadDataset(name, source);
+    const served = references?.byDataset.get(name);
+    if (references && !served) throw new MathcoderError('input', `no trajectory file given for ${name}; the replayed files cover ${[...references.byDataset.keys()].join(', ')}`);
+    const problems = loaded.problems
+      .filter((problem) => !served || served.has(problem.question))
+      .slice(0, config.limit ?? Infinity)
+      .map((problem) => ({ problem, reference: served?.get(problem.question) ?? problem.answer }));
+    datasets.push({ name, problems });
+    const files = [...loaded.location.paths, ...trajectories.filter((file) => datasetFromPath(file) === name)];
+    datasetRecords.push({ name, files: await Promise.all(files.map(async (path) => ({ path: resolve(path), sha256: await sha256OfFile(path) }))), problems: problems.length });
+  }
+  return { datasets, datasetRecords };
+}
+
+/** Runs the evaluation with a progress display; Ctrl-C stops starting problems and keeps what is written. */
+async function runWithProgress(options: Omit<RunEvalOptions, 'onStart' | 'onProgress' | 'signal'>): Promise<EvalOutcome> {
+  const display = new EvalProgressDisplay();
+  const interrupt = new AbortController();
+  const onSignal = () => interrupt.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    return await runEval({ ...options, onStart: (plan) => display.start(plan), onProgress: (progress) => display.update(progress), signal: interrupt.signal });
+  } finally {
+    process.off('SIGINT', onSignal);
+    display.stop();
+  }
+}
+
 export function registerEvalCommand(program: Command): void {
   const command = program
     .command('eval')
@@ -146,56 +185,20 @@ export function registerEvalCommand(program: Command): void {
       const names = parseDatasets(flags.datasets, references ? [...references.byDataset.keys()] : PAPER_SETS);
       const config = configFrom(flags, names);
       const runDir = resolve(flags.out);
-
-      // The problems: each set from the data folder (or the hub), filtered to the replayed questions.
-      const datasets: EvalDataset[] = [];
-      const datasetRecords: DatasetRecord[] = [];
-      for (const name of names) {
-        const loaded = await loadDataset(name, { dataDir, hub });
-        const served = references?.byDataset.get(name);
-        if (references && !served) throw new MathcoderError('input', `no trajectory file given for ${name}; the replayed files cover ${[...references.byDataset.keys()].join(', ')}`);
-        const problems = loaded.problems
-          .filter((problem) => !served || served.has(problem.question))
-          .slice(0, config.limit ?? Infinity)
-          .map((problem) => ({ problem, reference: served?.get(problem.question) ?? problem.answer }));
-        datasets.push({ name, problems });
-        const files = [...loaded.location.paths, ...(replay ? flags.trajectories!.filter((file) => datasetFromPath(file) === name) : [])];
-        datasetRecords.push({ name, files: await Promise.all(files.map(async (path) => ({ path: resolve(path), sha256: await sha256OfFile(path) }))), problems: problems.length });
-      }
-
-      const server = replay ? await startReplayServerProcess(flags.trajectories!) : null;
+      // The sandbox takes a second or two to import and warm sympy: it starts while the data and the model load.
+      const sandboxStarting = startSandbox(flags, { poolSize: Math.min(config.concurrency, 8) });
+      sandboxStarting.catch(() => undefined);
       try {
-        const backendFlags: BackendFlagValues = { ...flags, backend: replay ? 'openai-completions' : flags.backend, ...(server ? { baseUrl: server.url } : {}) };
-        const resolvedModel = backendFlags.backend === 'embedded' ? await resolveModelFlag(flags) : null;
-        const backend = await backendFromFlags(backendFlags, { sequences: config.concurrency, ...(resolvedModel ? { resolvedModel } : {}) });
+        const { datasets, datasetRecords } = await loadProblems(names, config, { dataDir, hub }, references, flags.trajectories ?? []);
+        const server = replay ? await startReplayServerProcess(flags.trajectories!) : null;
         try {
-          const sandbox = await startSandbox(flags, { poolSize: Math.min(config.concurrency, 8) });
+          const backendFlags: BackendFlagValues = { ...flags, backend: replay ? 'openai-completions' : flags.backend, ...(server ? { baseUrl: server.url } : {}) };
+          const resolvedModel = backendFlags.backend === 'embedded' ? await resolveModelFlag(flags) : null;
+          const backend = await backendFromFlags(backendFlags, { sequences: config.concurrency, ...(resolvedModel ? { resolvedModel } : {}) });
           try {
+            const sandbox = await sandboxStarting;
             const model = await modelIdentity(flags, backend, runDir, resolvedModel?.path ?? null, references?.model ?? null, server);
-            const display = new EvalProgressDisplay();
-            const interrupt = new AbortController();
-            const onSignal = () => interrupt.abort();
-            process.once('SIGINT', onSignal);
-            let outcome;
-            try {
-              outcome = await runEval({
-                runDir,
-                config,
-                datasets,
-                datasetRecords,
-                backend,
-                model,
-                sandbox,
-                command: process.argv.slice(2),
-                ...(flags.force ? { force: true } : {}),
-                onStart: (plan) => display.start(plan),
-                onProgress: (progress) => display.update(progress),
-                signal: interrupt.signal,
-              });
-            } finally {
-              process.off('SIGINT', onSignal);
-              display.stop();
-            }
+            const outcome = await runWithProgress({ runDir, config, datasets, datasetRecords, backend, model, sandbox, command: process.argv.slice(2), ...(flags.force ? { force: true } : {}) });
             const report = await writeRunReport(runDir);
             process.stdout.write(markdownSummary(report));
             const summary = `${outcome.written} rows written, ${outcome.skipped} already done${outcome.failed ? `, ${outcome.failed} failed (redone on resume)` : ''}`;
@@ -203,13 +206,13 @@ export function registerEvalCommand(program: Command): void {
             if (outcome.repairedBytes > 0) process.stderr.write(`a row cut short by an earlier crash (${outcome.repairedBytes} bytes) was removed and redone\n`);
             if (outcome.stoppedEarly) throw new MathcoderError('eval', `the run stopped early: ${outcome.stoppedEarly}; the rows so far are kept, run the same command again to resume`);
           } finally {
-            await sandbox.close();
+            await backend.close();
           }
         } finally {
-          await backend.close();
+          await server?.close();
         }
       } finally {
-        await server?.close();
+        await (await sandboxStarting.catch(() => null))?.close();
       }
     }),
   );

@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadRun } from '../../src/eval/run-files.js';
+import { runCli } from '../helpers/cli.js';
+import { REPO_ROOT, sharedPath } from '../helpers/shared.js';
+
+const PROBLEMS = 600;
+const args = (out: string) => [
+  'eval',
+  '--backend', 'replay',
+  '--trajectories', sharedPath('trajectories', 'mathcoder-cl-7b', 'svamp.jsonl'),
+  '--data-dir', sharedPath('data'),
+  '--limit', String(PROBLEMS),
+  '--concurrency', '4',
+  '--out', out,
+];
+
+/**
+ * Starts an eval and, once it has written new rows (it has passed its start-up), SIGKILLs it after a further
+ * random `delayMs`; resolves with whether it had finished by itself first.
+ */
+function runAndKill(out: string, delayMs: number): Promise<{ finished: boolean }> {
+  const before = lines(out);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'cli', 'main.js'), ...args(out)], { stdio: 'ignore' });
+    let timer: NodeJS.Timeout | undefined;
+    const poll = setInterval(() => {
+      if (timer === undefined && lines(out) > before) {
+        clearInterval(poll);
+        timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+      }
+    }, 20);
+    child.on('exit', (code, signal) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      resolve({ finished: signal === null && code === 0 });
+    });
+  });
+}
+
+function lines(out: string): number {
+  const path = join(out, 'results.jsonl');
+  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '').length : 0;
+}
+
+describe('an evaluation killed at random points', () => {
+  it('resumes after 20 SIGKILLs to the same results as a run never interrupted, every problem exactly once', { timeout: 240_000 }, async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'mc-crash-'));
+    const calm = join(folder, 'uninterrupted');
+    const baseline = await runCli(args(calm));
+    expect(baseline.code, baseline.stderr).toBe(0);
+
+    const killed = join(folder, 'killed');
+    let kills = 0;
+    const progress: number[] = [];
+    let random = 20_251_125;
+    const next = () => ((random = (random * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    for (;;) {
+      const { finished } = await runAndKill(killed, next() * 600);
+      progress.push(lines(killed));
+      if (finished) break;
+      kills += 1;
+      if (kills >= 20) break;
+    }
+    expect(kills).toBe(20);
+    // Every kill landed after the run had written rows: each left the file a little longer.
+    expect(new Set(progress).size).toBe(20);
+    expect(progress.at(-1)!).toBeLessThan(PROBLEMS);
+    const resumed = await runCli(args(killed));
+    expect(resumed.code, resumed.stderr).toBe(0);
+
+    const raw = readFileSync(join(killed, 'results.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { key: string });
+    const keys = raw.map((row) => row.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).toHaveLength(PROBLEMS);
+
+    const after = loadRun(killed);
+    const before = loadRun(calm);
+    const verdicts = (rows: typeof after.rows) => Object.fromEntries(rows.map((row) => [row.key, [row.grades.strict.correct, row.grades['mathcoder-compat'].correct]]));
+    expect(verdicts(after.rows)).toEqual(verdicts(before.rows));
+  });
+});
