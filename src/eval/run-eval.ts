@@ -184,6 +184,13 @@ function toRow(item: { problem: EvalProblem; sample: number; seed: number }, res
   };
 }
 
+function interleave<T>(lists: ReadonlyArray<readonly T[]>): T[] {
+  const result: T[] = [];
+  const longest = Math.max(0, ...lists.map((list) => list.length));
+  for (let index = 0; index < longest; index += 1) for (const list of lists) if (index < list.length) result.push(list[index]!);
+  return result;
+}
+
 export async function runEval(options: RunEvalOptions): Promise<EvalOutcome> {
   checkWritable(options.runDir);
   const manifest = prepareManifest(options);
@@ -193,11 +200,13 @@ export async function runEval(options: RunEvalOptions): Promise<EvalOutcome> {
   const previous = new Map(latestRows(opened.rows).map((row) => [row.key, row]));
   const { config } = options;
 
-  const items: Array<{ problem: EvalProblem; sample: number; seed: number }> = [];
+  const perDataset: Array<Array<{ problem: EvalProblem; sample: number; seed: number }>> = [];
   const tallies = new Map<string, { done: number; total: number; correct: number; failed: number }>();
   const plan: DatasetPlan[] = [];
   let skipped = 0;
   for (const dataset of options.datasets) {
+    const todo: Array<{ problem: EvalProblem; sample: number; seed: number }> = [];
+    perDataset.push(todo);
     const tally = { done: 0, total: 0, correct: 0, failed: 0 };
     for (const problem of dataset.problems) {
       for (let sample = 0; sample < config.samples; sample += 1) {
@@ -208,7 +217,7 @@ export async function runEval(options: RunEvalOptions): Promise<EvalOutcome> {
           if (earlier.grades.strict?.correct) tally.correct += 1;
           skipped += 1;
         } else {
-          items.push({ problem, sample, seed: config.sampling.seed + sample });
+          todo.push({ problem, sample, seed: config.sampling.seed + sample });
         }
       }
     }
@@ -216,6 +225,9 @@ export async function runEval(options: RunEvalOptions): Promise<EvalOutcome> {
     plan.push({ dataset: dataset.name, total: tally.total, alreadyDone: tally.done, alreadyCorrect: tally.correct });
   }
   options.onStart?.(plan);
+  // The datasets' problems are taken in turn, so a set of long problems does not all come last and leave the
+  // server's slots idle at the end (and every dataset shows progress from the start).
+  const items = interleave(perDataset);
 
   const checker = new SymbolicChecker(() => options.sandbox.createSession());
   const graders = new Map(options.datasets.map((dataset) => [dataset.name, Object.values(createGraders({ checker, dataset: dataset.name }))]));

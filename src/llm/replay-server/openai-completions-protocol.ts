@@ -76,13 +76,14 @@ function completions(body: unknown, context: ReplayContext): ReplayReply {
     includeStopStringInOutput: request.include_stop_str_in_output ?? false,
   });
   const n = request.n ?? 1;
+  const work = { problem: continuation.entry.trajectory.question, promptTokens, generatedTokens: decoded.tokens.length * n };
   const usage = { prompt_tokens: promptTokens, completion_tokens: decoded.tokens.length * n, total_tokens: promptTokens + decoded.tokens.length * n };
   const id = `cmpl-replay-${Date.now().toString(36)}`;
   const created = Math.floor(Date.now() / 1000);
   const finish = { finish_reason: decoded.finishReason, stop_reason: decoded.stopReason };
   if (!request.stream) {
     const choices = Array.from({ length: n }, (_, index) => ({ index, text: decoded.text, logprobs: null, ...finish }));
-    return { status: 200, json: { id, object: 'text_completion', created, model: context.model, choices, usage } };
+    return { status: 200, json: { id, object: 'text_completion', created, model: context.model, choices, usage }, work };
   }
   const events: string[] = [];
   const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) => JSON.stringify({ id, object: 'text_completion', created, model: context.model, choices, ...extra });
@@ -97,7 +98,7 @@ function completions(body: unknown, context: ReplayContext): ReplayReply {
   events.push(chunk(Array.from({ length: n }, (_, index) => ({ index, text: decoded.text.slice(sent), logprobs: null, ...finish }))));
   if (request.stream_options?.include_usage) events.push(chunk([], { usage }));
   events.push('[DONE]');
-  return { status: 200, events };
+  return { status: 200, events, work };
 }
 
 function models(_body: unknown, context: ReplayContext): ReplayReply {

@@ -11,10 +11,17 @@ export interface ReplayContext {
   readonly contextSize: number;
 }
 
+/** What a completion cost, for the simulated serving time (simulated-serving.ts). */
+export interface ReplayWork {
+  readonly problem: string;
+  readonly promptTokens: number;
+  readonly generatedTokens: number;
+}
+
 export type ReplayReply =
-  | { readonly status: number; readonly json: unknown }
+  | { readonly status: number; readonly json: unknown; readonly work?: ReplayWork }
   /** A server-sent-event stream: each item is one `data:` payload, `[DONE]` included where the protocol sends it. */
-  | { readonly status: 200; readonly events: readonly string[] };
+  | { readonly status: 200; readonly events: readonly string[]; readonly work?: ReplayWork };
 
 export type ReplayRoute = (body: unknown, context: ReplayContext) => ReplayReply;
 

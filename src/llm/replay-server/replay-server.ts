@@ -5,6 +5,7 @@ import { OPENAI_CHAT_PROTOCOL } from './openai-chat-protocol.js';
 import { OPENAI_COMPLETIONS_PROTOCOL } from './openai-completions-protocol.js';
 import { PublishedIndex } from './published-index.js';
 import { ReplayError } from './replay-script.js';
+import { SimulatedServing, type ServingModel } from './simulated-serving.js';
 import type { ReplayContext, ReplayProtocol, ReplayReply } from './replay-routes.js';
 import { ReplayVocabulary } from './replay-vocabulary.js';
 import { TGI_PROTOCOL } from './tgi-protocol.js';
@@ -33,6 +34,8 @@ export interface ReplayServerOptions {
   readonly contextSize?: number;
   /** Keep every request in `requests` (for tests); off for a long-running server, whose memory would grow. */
   readonly recordRequests?: boolean;
+  /** Take the time a real server would (completions only): slots, prefill and per-token time. */
+  readonly serving?: ServingModel;
 }
 
 export interface ReplayRequestRecord {
@@ -50,6 +53,8 @@ export interface ReplayServer {
   readonly trajectories: number;
   /** Every request answered, in order (unless recordRequests is false). */
   readonly requests: readonly ReplayRequestRecord[];
+  /** With `serving`: the simulated time of every completion served, for capacity bounds. */
+  readonly serving: SimulatedServing | null;
   /** Answers a request as the server does (for tests that wrap it in faults). */
   readonly handle: (request: IncomingMessage, response: ServerResponse) => void;
   close(): Promise<void>;
@@ -98,6 +103,7 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
     contextSize: options.contextSize ?? 16_384,
   };
   const requests: ReplayRequestRecord[] = [];
+  const serving = options.serving ? new SimulatedServing(options.serving) : null;
 
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     const started = performance.now();
@@ -110,6 +116,10 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
         const route = protocol.routes[`${method} ${path}`];
         if (!route) throw new ReplayError(404, `${method} ${path} is not part of the ${options.protocol} protocol`);
         return route(body, context);
+      })
+      .then(async (reply) => {
+        if (serving && reply.work) await serving.serve(reply.work);
+        return reply;
       })
       .catch((error: unknown): ReplayReply => {
         const status = error instanceof ReplayError ? error.status : 500;
@@ -137,6 +147,7 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
     protocol: options.protocol,
     trajectories: index.size,
     requests,
+    serving,
     handle,
     close: () =>
       new Promise<void>((resolve) => {
