@@ -1,6 +1,6 @@
 import type { ErrorBody } from './api-types.js';
 
-export type ApiErrorStatus = 400 | 401 | 404 | 413 | 415 | 429 | 503;
+export type ApiErrorStatus = 400 | 401 | 404 | 405 | 413 | 429 | 503;
 
 /** A request the server refuses: its status, a short code, and a one-line message that says what to fix. */
 export class ApiError extends Error {

@@ -106,7 +106,7 @@ export class RunIndex {
     return { row: this.run.rows[index]!, position: at, total: positions.length, previous: keyAt(at - 1), next: keyAt(at + 1) };
   }
 
-  /** Sample-0 rows by id (for comparing runs). */
+  /** The run's rows, in run order (for comparing runs). */
   rows(): readonly EvalRow[] {
     return this.run.rows;
   }

@@ -129,7 +129,7 @@ describe('mathcoder view in Chromium', () => {
     await expect(page.locator('[data-testid=block-execution][data-status=error]').count()).resolves.toBe(failed);
     if (failed > 0) await expect(page.locator('[data-testid=block-execution][data-status=error] .error-line').count()).resolves.toBeGreaterThan(0);
     await expect(page.locator('[data-testid=trajectory] .katex').count()).resolves.toBeGreaterThan(0);
-    const text = await page.evaluate(() => document.body.textContent ?? '');
+    const text = (await page.locator('body').textContent()) ?? '';
     expect(text).not.toContain('\\frac');
     expect(text).not.toContain('\\boxed');
     await expect(page.getByTestId('problem-position').textContent()).resolves.toBe(`${position + 1} of ${math.length}`);

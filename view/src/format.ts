@@ -11,5 +11,5 @@ export function dateTime(iso: string | null): string {
   return iso ? new Date(iso).toLocaleString() : '—';
 }
 
-export const GRADER_LABELS = { strict: 'strict', 'mathcoder-compat': 'mathcoder-compat' } as const;
+/** The two graders every row is graded by, in the order the pages show them. */
 export const GRADERS = ['strict', 'mathcoder-compat'] as const;
