@@ -7,8 +7,10 @@ import { registerGradeCommand } from './commands/grade.js';
 import { registerReplayCommand } from './commands/replay.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerReplayServerCommand } from './commands/replay-server.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerSolveCommand } from './commands/solve.js';
 import { registerTrainCommand } from './commands/train.js';
+import { registerViewCommand } from './commands/view.js';
 import { runCommand } from './run-command.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -28,6 +30,8 @@ registerGradeCommand(program);
 registerEvalCommand(program);
 registerReportCommand(program);
 registerTrainCommand(program);
+registerServeCommand(program);
+registerViewCommand(program);
 
 await runCommand(async () => {
   try {

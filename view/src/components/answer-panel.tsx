@@ -1,0 +1,34 @@
+import type { EvalRow } from '../api';
+import { GRADERS, seconds } from '../format';
+import { MathAnswer } from './math-answer';
+import { Verdict } from './verdict';
+
+/** The answer each grader extracted against the reference, both verdicts, and what the loop spent. */
+export function AnswerPanel({ row }: { row: EvalRow }) {
+  return (
+    <article class="answer-panel" data-testid="answer-panel">
+      <div class="answers">
+        <div>
+          <div class="muted small">reference</div>
+          <MathAnswer text={row.reference} testId="reference" />
+        </div>
+        {GRADERS.map((grader) => {
+          const grade = row.grades[grader];
+          return (
+            <div key={grader} data-testid={`grade-${grader}`}>
+              <div class="muted small">{grader} extracted</div>
+              <MathAnswer text={grade?.answer} /> <Verdict correct={grade?.correct ?? false} />
+              {grade && <div class="muted small">{grade.method}{grade.reason ? `: ${grade.reason}` : ''}</div>}
+            </div>
+          );
+        })}
+      </div>
+      <div class="muted small facts">
+        stop: <strong>{row.stop_reason}</strong>
+        {row.error && <span class="error"> ({row.error})</span>} · {row.rounds} rounds · {row.tokens.generated} tokens generated · {seconds(row.timings.totalMs)} (generation{' '}
+        {seconds(row.timings.generationMs)}, code {seconds(row.timings.executionMs)})
+        {row.status === 'failed' && <span class="error"> · failed: redone when the run resumes</span>}
+      </div>
+    </article>
+  );
+}
