@@ -150,11 +150,12 @@ export async function datasetMetrics(dataset: string, allRows: readonly EvalRow[
   };
 }
 
-/** Metrics of every dataset of a run, in the order the datasets first appear in its results. */
-export async function runMetrics(rows: readonly EvalRow[], modelName: string, grader: Grader): Promise<DatasetMetrics[]> {
+/** Metrics of every dataset of a run: those of `order` (the run's datasets) first, in that order, then any others. */
+export async function runMetrics(rows: readonly EvalRow[], modelName: string, grader: Grader, order: readonly string[] = []): Promise<DatasetMetrics[]> {
   const byDataset = groupBy(rows, (row) => row.dataset);
+  const names = [...new Set([...order.filter((name) => byDataset.has(name)), ...byDataset.keys()])];
   const metrics: DatasetMetrics[] = [];
-  for (const [dataset, members] of byDataset) metrics.push(await datasetMetrics(dataset, members, modelName, grader));
+  for (const name of names) metrics.push(await datasetMetrics(name, byDataset.get(name)!, modelName, grader));
   return metrics;
 }
 

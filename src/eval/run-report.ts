@@ -11,7 +11,7 @@ import { RUN_FILES, loadRun } from './run-files.js';
  */
 export async function buildRunReport(dir: string): Promise<RunReport> {
   const run = loadRun(dir);
-  const metrics = await runMetrics(run.rows, run.manifest.model.name, createStrictGrader({ checker: null }));
+  const metrics = await runMetrics(run.rows, run.manifest.model.name, createStrictGrader({ checker: null }), run.manifest.config.datasets);
   return { run, metrics };
 }
 
