@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { ModelIdentity } from '../eval/run-manifest.js';
 import { escapeSpecialTokens, toTrainRow, trainRowSchema, type Message } from '../format/index.js';
 import { MathcoderError } from '../errors.js';
+import { PYTHON_TOOL } from '../llm/chat-types.js';
 import type { CellStatus } from '../sandbox/types.js';
+import { CHAT_SYSTEM_PROMPT } from '../solve/solve-options.js';
 import type { TrajectoryBlock } from '../solve/types.js';
 import type { AttemptRecord, SamplingSettings, SolveSettings } from './solution-attempt.js';
 
@@ -41,8 +43,13 @@ export interface Provenance {
   readonly stage: 'd0' | 'd1';
   /** The model that wrote the solution. */
   readonly model: ModelReference;
-  /** What that model was given: the solve prompt (a chat model's system message, or the completion prompt's). */
-  readonly prompt: { readonly system: string | null; readonly querySuffix: string; readonly chatSystem: string | null; readonly syntax: string };
+  /**
+   * What that model was given besides the question: a chat model's system message and its tool, or a completion
+   * model's prompt format, system text and query suffix.
+   */
+  readonly prompt:
+    | { readonly kind: 'chat'; readonly system: string; readonly tools: readonly string[] }
+    | { readonly kind: 'completion'; readonly syntax: string; readonly system: string | null; readonly querySuffix: string };
   readonly sampling: { readonly temperature: number; readonly topP: number; readonly seed: number };
   readonly sample: number;
   /** The seed problems the example comes from (one for D0, the GSM8K and MATH pair for D1). */
@@ -110,7 +117,10 @@ export function trainingExample(input: ExampleInput): TrainingExample {
     provenance: {
       stage: input.stage,
       model: input.model,
-      prompt: { system: settings.solve.system, querySuffix: settings.solve.querySuffix, chatSystem: settings.solve.chatSystem, syntax: settings.solve.syntax },
+      prompt:
+        input.model.backend === 'openai-chat'
+          ? { kind: 'chat', system: settings.solve.chatSystem ?? CHAT_SYSTEM_PROMPT, tools: [PYTHON_TOOL.name] }
+          : { kind: 'completion', syntax: settings.solve.syntax, system: settings.solve.system, querySuffix: settings.solve.querySuffix },
       sampling: { temperature: settings.sampling.temperature, topP: settings.sampling.topP, seed: attempt.seed },
       sample: attempt.sample,
       seedProblems: input.seedProblems,
