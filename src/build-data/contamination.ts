@@ -11,7 +11,8 @@ import { plainWords, proseWordCount, sentenceNgrams, strictWordNgrams, templateS
  *   Jaccard similarity above 0.6 between the sets of 3-grams taken inside each sentence of the template text
  *   (numbers → #, names → @, see templateSentences), so changed names and numbers and reordered sentences still
  *   match. Problems with fewer than 4 words of prose outside their formulas ("Compute $\cos 120^\circ$.") are
- *   defined by their numbers: they are matched exactly only.
+ *   defined by their numbers: they are matched exactly only; with fewer than 10, the numbers inside their formulas
+ *   are kept ("What is the remainder when $7^4$ is divided by $9$?" is not "… $2^{87}$ … $7$?").
  * Both find candidates through an inverted index, never by comparing every pair.
  */
 export const DECONTAMINATION_RULES = ['normalized', 'mathcoder2'] as const;
@@ -36,11 +37,13 @@ export interface RuleSettings {
   readonly threshold: number;
   /** Fewer words of prose than this on either side: no n-gram match. */
   readonly minProseWords: number;
+  /** Fewer words of prose than this: the numbers inside formulas are kept, not placeholders. */
+  readonly mathNumbersBelowProseWords: number;
 }
 
 export const RULE_SETTINGS: Readonly<Record<DecontaminationRule, RuleSettings>> = {
-  mathcoder2: { n: 13, threshold: 0.6, minProseWords: 0 },
-  normalized: { n: 3, threshold: 0.6, minProseWords: 4 },
+  mathcoder2: { n: 13, threshold: 0.6, minProseWords: 0, mathNumbersBelowProseWords: 0 },
+  normalized: { n: 3, threshold: 0.6, minProseWords: 4, mathNumbersBelowProseWords: 10 },
 };
 
 interface RuleFunctions {
@@ -50,7 +53,13 @@ interface RuleFunctions {
 
 const FUNCTIONS: Record<DecontaminationRule, RuleFunctions> = {
   mathcoder2: { exactWords: whitespaceWords, grams: (text, n) => strictWordNgrams(whitespaceWords(text), n) },
-  normalized: { exactWords: plainWords, grams: (text, n) => sentenceNgrams(templateSentences(text), n) },
+  normalized: {
+    exactWords: plainWords,
+    grams: (text, n) => {
+      const mathNumbers = proseWordCount(text) < RULE_SETTINGS.normalized.mathNumbersBelowProseWords ? 'keep' : 'placeholder';
+      return sentenceNgrams(templateSentences(text, { mathNumbers }), n);
+    },
+  },
 };
 
 export class ContaminationIndex {

@@ -1,9 +1,9 @@
 /**
  * An inverted index of documents' n-gram sets, for finding the most similar document to a query without
- * comparing it with every document: the documents that share a gram are found through the gram's postings, then
- * their Jaccard similarity |A ∩ B| / |A ∪ B| is computed exactly. Grams that occur in very many documents
- * ("how many #") are not used to find candidates (a match above any useful threshold shares rarer grams too),
- * but they still count in the similarity.
+ * comparing it with every document: the grams shared with each document are counted through the grams'
+ * postings, which gives the Jaccard similarity |A ∩ B| / |A ∪ B| exactly. Grams that occur in very many
+ * documents ("how many #") are not walked (a match above any useful threshold shares rarer grams too); for the
+ * few candidates they could lift over the threshold, the similarity is computed from the sets.
  */
 export interface IndexMatch {
   readonly document: number;
@@ -39,19 +39,24 @@ export class NgramIndex {
   /** The most similar document above `threshold` (strictly), among those `accept` allows; null when none is. */
   best(grams: ReadonlySet<string>, threshold: number, accept: (document: number) => boolean = () => true): IndexMatch | null {
     if (grams.size === 0) return null;
-    const candidates = new Set<number>();
+    // Shared grams counted through the postings of the rarer grams; the common ones may add at most `common`.
+    const counts = new Map<number, number>();
+    let common = 0;
     for (const gram of grams) {
       const list = this.postings.get(gram);
-      if (list && list.length <= this.maxPostings) for (const document of list) candidates.add(document);
+      if (!list) continue;
+      if (list.length > this.maxPostings) {
+        common += 1;
+        continue;
+      }
+      for (const document of list) counts.set(document, (counts.get(document) ?? 0) + 1);
     }
     let best: IndexMatch | null = null;
-    for (const document of candidates) {
+    for (const [document, rare] of counts) {
       const other = this.documents[document]!;
-      // Jaccard can only exceed the threshold when the sizes are close enough.
-      const smaller = Math.min(grams.size, other.size);
-      const larger = Math.max(grams.size, other.size);
-      if (smaller / larger <= threshold || !accept(document)) continue;
-      const similarity = jaccardSimilarity(grams, other);
+      const bound = Math.min(rare + common, other.size);
+      if (bound / (grams.size + other.size - bound) <= threshold || !accept(document)) continue;
+      const similarity = common === 0 ? rare / (grams.size + other.size - rare) : jaccardSimilarity(grams, other);
       if (similarity > threshold && (best === null || similarity > best.similarity)) best = { document, similarity };
     }
     return best;

@@ -3,9 +3,11 @@
  * - `whitespaceWords`: Python's `str.split()`, what MathCoder2's decontamination n-grams are made of;
  * - `plainWords`: lower-cased letters and digits only (punctuation, case and spacing do not matter), for exact
  *   matches that keep numbers;
- * - `templateSentences`: each sentence as words with numbers (digits or number words) turned into `#` and
- *   capitalised names into `@`, lower-cased, LaTeX commands and math symbols kept: a problem with its names and
- *   numbers changed or its sentences reordered reads the same.
+ * - `templateSentences`: each sentence as words with numbers (digits or number words) turned into `#`,
+ *   capitalised names into `@`, pronouns into `~` and family words into `%`, lower-cased, LaTeX commands and math
+ *   symbols kept, diagrams (`[asy]…[/asy]`) left out: a problem with its names, people and numbers changed or its
+ *   sentences reordered reads the same. Numbers inside LaTeX math can be kept (`mathNumbers: 'keep'`), for
+ *   problems whose formulas, not their prose, say what they ask.
  */
 
 export function whitespaceWords(text: string): string[] {
@@ -39,21 +41,47 @@ const NUMBER_WORDS = new Set(
   ).split(' '),
 );
 
+const PRONOUNS = new Set('he she him her his hers they them their theirs himself herself themselves'.split(' '));
+
+const KIN = new Set(
+  (
+    'mom mother mum dad father mommy daddy parent parents sister brother sisters brothers son daughter sons daughters aunt uncle ' +
+    'grandma grandmother grandpa grandfather cousin wife husband friend boy girl man woman'
+  ).split(' '),
+);
+
 const NUMBER = /(?<![A-Za-z])\d[\d,]*(?:\.\d+)?/g;
 const SENTENCE_END = /(?<=[.!?;:])\s+|\n+/;
-const TEMPLATE_TOKEN = /\\[A-Za-z]+|[A-Za-z]+|#|[=+\-*/^<>|()[\]{}!]/g;
+const TEMPLATE_TOKEN = /\\[A-Za-z]+|[A-Za-z]+|#|\d+(?:\.\d+)?|[=+\-*/^<>|()[\]{}!]/g;
+const MATH_SPAN = /\$\$[\s\S]*?\$\$|\$[\s\S]*?\$|\\\[[\s\S]*?\\\]|\\\([\s\S]*?\\\)/g;
+const DIAGRAM = /\[asy\][\s\S]*?\[\/asy\]/g;
 
 function templateWord(word: string): string {
   if (word.startsWith('\\') || !/^[A-Za-z]/.test(word)) return word;
   const lower = word.toLowerCase();
   if (NUMBER_WORDS.has(lower)) return '#';
+  if (PRONOUNS.has(lower)) return '~';
+  if (KIN.has(lower)) return '%';
   if (word.length > 1 && word[0] !== word[0]!.toLowerCase() && !NOT_NAMES.has(lower)) return '@';
   return lower;
 }
 
-export function templateSentences(text: string): string[][] {
+/** Numbers turned into `#`, outside LaTeX math only when `keepInMath`. */
+function placeholdNumbers(text: string, keepInMath: boolean): string {
+  if (!keepInMath) return text.replace(NUMBER, '#');
+  let result = '';
+  let position = 0;
+  for (const match of text.matchAll(MATH_SPAN)) {
+    result += text.slice(position, match.index).replace(NUMBER, '#') + match[0];
+    position = match.index + match[0].length;
+  }
+  return result + text.slice(position).replace(NUMBER, '#');
+}
+
+export function templateSentences(text: string, options: { readonly mathNumbers?: 'placeholder' | 'keep' } = {}): string[][] {
   const sentences: string[][] = [];
-  for (const sentence of text.replace(NUMBER, '#').split(SENTENCE_END)) {
+  const withoutDiagrams = text.replace(DIAGRAM, ' ');
+  for (const sentence of placeholdNumbers(withoutDiagrams, options.mathNumbers === 'keep').split(SENTENCE_END)) {
     const words: string[] = [];
     for (const token of sentence.match(TEMPLATE_TOKEN) ?? []) {
       const word = templateWord(token);
@@ -66,11 +94,9 @@ export function templateSentences(text: string): string[][] {
   return sentences;
 }
 
-const MATH_SPAN = /\$\$[\s\S]*?\$\$|\$[\s\S]*?\$|\\\[[\s\S]*?\\\]|\\\([\s\S]*?\\\)/g;
-
 /** Words of two letters or more outside LaTeX math: how much prose a problem has besides its formulas. */
 export function proseWordCount(text: string): number {
-  return text.replace(MATH_SPAN, ' ').match(/[A-Za-z]{2,}/g)?.length ?? 0;
+  return text.replace(DIAGRAM, ' ').replace(MATH_SPAN, ' ').match(/[A-Za-z]{2,}/g)?.length ?? 0;
 }
 
 /** The distinct n-grams of a word sequence, joined by spaces (a sequence shorter than n is one gram). */
