@@ -56,8 +56,8 @@ function lengthStats(values: number[]): LengthStats {
 }
 
 /** Renders the row and parses the text back; an error names the row when the two differ. */
-export function checkRoundTrip(row: TrainRow, where: string): string {
-  const conversation = trainRowConversation(row);
+export function checkRoundTrip(row: Pick<TrainRow, 'messages'>, where: string): string {
+  const conversation = trainRowConversation({ messages: row.messages });
   let text: string;
   try {
     text = MATHCODER_SYNTAX.render(conversation);
