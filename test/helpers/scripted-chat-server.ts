@@ -62,6 +62,8 @@ export interface ScriptedChatServer {
   readonly answered: () => number;
   /** Requests in the server at once (queued or being prepared): the largest, and the mean while any is. */
   readonly concurrency: () => { readonly max: number; readonly meanWhileBusy: number; readonly busyMs: number };
+  /** Starts the concurrency figures afresh (between benchmark runs). */
+  readonly resetConcurrency: () => void;
   close(): Promise<void>;
 }
 
@@ -240,6 +242,12 @@ export async function startScriptedChatServer(options: ScriptedChatServerOptions
       const open = inServer > 0 ? now - lastChange : 0;
       const totalBusy = busyMs + open;
       return { max: maxInServer, meanWhileBusy: totalBusy === 0 ? 0 : (weighted + inServer * open) / totalBusy, busyMs: totalBusy };
+    },
+    resetConcurrency: () => {
+      maxInServer = inServer;
+      busyMs = 0;
+      weighted = 0;
+      lastChange = performance.now();
     },
     close: () =>
       new Promise<void>((resolve) => {
