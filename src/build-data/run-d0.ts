@@ -5,15 +5,14 @@ import type { ModelIdentity } from '../eval/run-manifest.js';
 import { createGraders, gradeAnswer } from '../grade/grade-answer.js';
 import { SymbolicChecker } from '../grade/strict/symbolic-checker.js';
 import type { ModelBackend } from '../llm/create-backend.js';
-import type { Sandbox, SandboxInfo } from '../sandbox/types.js';
 import { forEachConcurrent } from '../util/concurrency.js';
 import { d0Reason, gradesOf, parseD0Row, type D0Row } from './d0-row.js';
 import { d0Stats, type D0Stats, type Prices } from './d0-stats.js';
 import { d0StatsMarkdown } from './stats-report.js';
 import type { SeedProblem } from './seed-problem.js';
 import { attemptFault, attemptKey, solveAttempt, type SamplingSettings, type SolveSettings } from './solution-attempt.js';
-import { prepareStageManifest, writeFileAtomically, writeJsonAtomically, type StageInput } from './stage-manifest.js';
-import { StageRunControl, prepareStageFolder } from './stage-run.js';
+import { prepareStageManifest, writeFileAtomically, writeJsonAtomically } from './stage-manifest.js';
+import { StageRunControl, prepareStageFolder, type StageOutcome, type StageProgress, type StageRunOptions } from './stage-run.js';
 import { modelReference, trainingExample, type TrainPrompt, type TrainingExample } from './training-example.js';
 
 /**
@@ -35,37 +34,10 @@ export interface D0Config {
   readonly prices: Prices;
 }
 
-export interface D0Progress {
-  readonly done: number;
-  readonly total: number;
-  readonly kept: number;
-  readonly failed: number;
-}
-
-export interface RunD0Options {
-  readonly outDir: string;
-  readonly seeds: readonly SeedProblem[];
-  readonly inputs: readonly StageInput[];
+export interface RunD0Options extends StageRunOptions<StageProgress> {
   readonly config: D0Config;
   readonly teacher: ModelBackend;
   readonly teacherIdentity: ModelIdentity;
-  readonly sandbox: Sandbox & { readonly info: SandboxInfo };
-  readonly command: readonly string[];
-  readonly force?: boolean;
-  readonly maxConsecutiveFailures?: number;
-  readonly onStart?: (plan: { readonly total: number; readonly alreadyDone: number; readonly alreadyKept: number }) => void;
-  readonly onProgress?: (progress: D0Progress) => void;
-  readonly signal?: AbortSignal;
-}
-
-export interface StageOutcome {
-  readonly written: number;
-  readonly skipped: number;
-  readonly failed: number;
-  /** Bytes of a row torn by an earlier crash, cut off before resuming. */
-  readonly repairedBytes: number;
-  readonly stoppedEarly: string | null;
-  readonly keptPath: string;
 }
 
 export interface D0Outcome extends StageOutcome {

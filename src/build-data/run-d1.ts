@@ -10,7 +10,6 @@ import type { Grader } from '../grade/types.js';
 import { errorMessage } from '../errors.js';
 import { ABORTED, BACKEND_FAILURE, CONTEXT_OVERFLOW, isErrorOfKind } from '../llm/backend-errors.js';
 import type { ModelBackend } from '../llm/create-backend.js';
-import type { Sandbox, SandboxInfo } from '../sandbox/types.js';
 import { forEachConcurrent } from '../util/concurrency.js';
 import { decide, parseDecisionRow, parseInterpolationRow, parseSolutionRow, type DecisionRow, type InterpolationRow, type JudgeRecord } from './d1-rows.js';
 import { d1Stats, type D1Stats } from './d1-stats.js';
@@ -19,11 +18,10 @@ import { degenerateReason, interpolatedQuestion } from './interpolated-problem.j
 import { interpolationPairs, type InterpolationPair } from './interpolation-pairs.js';
 import { interpolationPrompt, judgePrompt, newProblemDifficulty, parseJudgeVerdict } from './interpolation-prompts.js';
 import { meteredBackend } from './metered-backend.js';
-import type { StageOutcome } from './run-d0.js';
 import type { SeedProblem } from './seed-problem.js';
 import { attemptFault, attemptKey, solveAttempt, type AttemptRecord, type SamplingSettings, type SolveSettings } from './solution-attempt.js';
-import { prepareStageManifest, writeFileAtomically, writeJsonAtomically, type StageInput } from './stage-manifest.js';
-import { StageRunControl, prepareStageFolder } from './stage-run.js';
+import { prepareStageManifest, writeFileAtomically, writeJsonAtomically } from './stage-manifest.js';
+import { StageRunControl, prepareStageFolder, type StageOutcome, type StageProgress, type StageRunOptions } from './stage-run.js';
 import { d1StatsMarkdown } from './stats-report.js';
 import { askTeacher } from './teacher-request.js';
 import { modelReference, trainingExample, type TrainPrompt, type TrainingExample } from './training-example.js';
@@ -66,30 +64,17 @@ export interface D1Config {
   readonly prices: Prices;
 }
 
-export interface D1Progress {
-  readonly done: number;
-  readonly total: number;
-  readonly kept: number;
+export interface D1Progress extends StageProgress {
+  /** Problems dropped before solving, or whose solutions did not agree. */
   readonly dropped: number;
-  readonly failed: number;
 }
 
-export interface RunD1Options {
-  readonly outDir: string;
-  readonly seeds: readonly SeedProblem[];
-  readonly inputs: readonly StageInput[];
+export interface RunD1Options extends StageRunOptions<D1Progress> {
   readonly config: D1Config;
   readonly teacher: ModelBackend;
   readonly teacherIdentity: ModelIdentity;
   readonly student: ModelBackend;
   readonly studentIdentity: ModelIdentity;
-  readonly sandbox: Sandbox & { readonly info: SandboxInfo };
-  readonly command: readonly string[];
-  readonly force?: boolean;
-  readonly maxConsecutiveFailures?: number;
-  readonly onStart?: (plan: { readonly total: number; readonly alreadyDone: number; readonly alreadyKept: number }) => void;
-  readonly onProgress?: (progress: D1Progress) => void;
-  readonly signal?: AbortSignal;
 }
 
 export interface D1Outcome extends StageOutcome {

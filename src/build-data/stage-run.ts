@@ -1,6 +1,45 @@
 import { setMaxListeners } from 'node:events';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { MathcoderError, errorMessage } from '../errors.js';
+import type { Sandbox, SandboxInfo } from '../sandbox/types.js';
+import type { SeedProblem } from './seed-problem.js';
+import type { StageInput } from './stage-manifest.js';
+
+/** Where a stage is, as its progress display shows it: pieces of work done (before and now), kept, failed. */
+export interface StageProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly kept: number;
+  readonly failed: number;
+}
+
+/** What d0 and d1 are given besides their models and settings. */
+export interface StageRunOptions<Progress extends StageProgress> {
+  readonly outDir: string;
+  readonly seeds: readonly SeedProblem[];
+  /** Input files for the manifest (the seeds file with its hash). */
+  readonly inputs: readonly StageInput[];
+  readonly sandbox: Sandbox & { readonly info: SandboxInfo };
+  readonly command: readonly string[];
+  /** Mix rows made with other models or settings into the folder anyway. */
+  readonly force?: boolean;
+  /** Stop after this many pieces of work in a row the model server could not finish (default 5). */
+  readonly maxConsecutiveFailures?: number;
+  readonly onStart?: (plan: { readonly total: number; readonly alreadyDone: number; readonly alreadyKept: number }) => void;
+  readonly onProgress?: (progress: Progress) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** What a stage did. */
+export interface StageOutcome {
+  readonly written: number;
+  readonly skipped: number;
+  readonly failed: number;
+  /** Bytes of a row torn by an earlier crash, cut off before resuming. */
+  readonly repairedBytes: number;
+  readonly stoppedEarly: string | null;
+  readonly keptPath: string;
+}
 
 /** Creates a stage's folder and checks that it can be written, with an error that says what to do. */
 export function prepareStageFolder(dir: string): void {

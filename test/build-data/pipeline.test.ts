@@ -108,6 +108,8 @@ describe('the data pipeline on a 50-problem slice', () => {
     const interrupted = await runUntil(d1Args, join(d1, 'interpolations.jsonl'), 6, 'SIGINT');
     expect(interrupted.code).toBe(1);
     expect(interrupted.stderr).toMatch(/mathcoder: d1 stopped early: interrupted; the rows so far are kept, run the same command again to resume/);
+    const interpolatedBefore = lines(join(d1, 'interpolations.jsonl'));
+    expect(interpolatedBefore).toBeLessThan(PAIRS);
     const d1Resumed = await runCli(d1Args);
     expect(d1Resumed.code, d1Resumed.stderr).toBe(0);
     const expectedPairs = interpolationPairs(seeds, PAIRS, 0).map((pair) => ({ pair, ...expectedPairOutcome(pair, false) }));
@@ -172,7 +174,7 @@ describe('the data pipeline on a 50-problem slice', () => {
     const d1Stats = JSON.parse(readFileSync(join(d1, 'stats.json'), 'utf8')) as { dropped: Record<string, number>; decisions: Record<string, number>; keptProblems: number };
     console.log(
       `pipeline: 50 seeds; d0 killed after ${doneBefore}/100 attempts and resumed: ${JSON.stringify(reasons)}; ` +
-        `d1 interrupted after ${lines(join(d1, 'interpolations.jsonl')) > 0 ? 'its first interpolations' : '?'} and resumed: ${PAIRS} pairs, dropped ${JSON.stringify(d1Stats.dropped)}, decisions ${JSON.stringify(d1Stats.decisions)}, ` +
+        `d1 interrupted after ${interpolatedBefore}/${PAIRS} interpolations and resumed: ${PAIRS} pairs, dropped ${JSON.stringify(d1Stats.dropped)}, decisions ${JSON.stringify(d1Stats.decisions)}, ` +
         `${d1Kept} examples; clean: ${report.rows} rows in, removed ${JSON.stringify(report.byReason)}, kept ${report.kept}; export: ${stats.rows} rows ${JSON.stringify(stats.bySource)}, ` +
         `${stats.executions.failed}/${stats.executions.cells} executions failed, ${stats.tokens.mean.toFixed(0)} tokens a row (max ${stats.tokens.max})`,
     );

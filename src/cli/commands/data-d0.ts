@@ -3,9 +3,8 @@ import type { Command } from 'commander';
 import { D0_FILES, runD0 } from '../../build-data/run-d0.js';
 import { d0StatsMarkdown } from '../../build-data/stats-report.js';
 import { positiveInteger, runCommand } from '../run-command.js';
-import { startSandbox } from '../sandbox-flags.js';
 import { addModelFlags, addSharedModelFlags, connectModel, roleFlags, type SharedModelFlags } from './data-model-flags.js';
-import { addStageFlags, prices, readSeeds, reportStageOutcome, samplingSettings, solveSettings, stageProgress, trainPrompt, withInterrupt, type StageFlags } from './data-flags.js';
+import { addStageFlags, prices, readSeeds, runStage, samplingSettings, solveSettings, trainPrompt, withModels, type StageFlags } from './data-flags.js';
 
 interface D0Flags extends StageFlags, SharedModelFlags {
   readonly limit?: number;
@@ -21,16 +20,17 @@ export function registerDataD0Command(data: Command): void {
       const outDir = resolve(flags.out);
       const teacherFlags = roleFlags(flags, 'teacher');
       const { seeds, input } = await readSeeds(flags.seeds);
-      const chosen = flags.limit === undefined ? seeds : seeds.slice(0, flags.limit);
-      const teacher = await connectModel('teacher', teacherFlags, flags, { command: 'd0', manifestPath: join(outDir, D0_FILES.manifest), sequences: flags.concurrency });
-      try {
-        const sandbox = await startSandbox(flags, { poolSize: Math.min(flags.concurrency, 8) });
-        try {
-          const progress = stageProgress('d0', 'attempts');
-          const outcome = await withInterrupt((signal) =>
+      const connect = () => connectModel('teacher', teacherFlags, flags, { command: 'd0', manifestPath: join(outDir, D0_FILES.manifest), sequences: flags.concurrency });
+      await withModels([connect], ([teacher]) =>
+        runStage(
+          'd0',
+          'attempts',
+          flags,
+          (hooks) =>
             runD0({
+              ...hooks,
               outDir,
-              seeds: chosen,
+              seeds: flags.limit === undefined ? seeds : seeds.slice(0, flags.limit),
               inputs: [input],
               config: {
                 samples: flags.samples,
@@ -40,24 +40,12 @@ export function registerDataD0Command(data: Command): void {
                 train: trainPrompt(flags),
                 prices: prices(flags),
               },
-              teacher: teacher.backend,
-              teacherIdentity: teacher.identity,
-              sandbox,
-              command: process.argv.slice(2),
-              ...(flags.force ? { force: true } : {}),
-              onStart: (plan) => progress.start(plan),
-              onProgress: (update) => progress.update(update),
-              signal,
-            }).finally(() => progress.stop()),
-          );
-          process.stdout.write(d0StatsMarkdown(outcome.stats, outDir));
-          reportStageOutcome('d0', outcome, 'attempts');
-        } finally {
-          await sandbox.close();
-        }
-      } finally {
-        await teacher.backend.close();
-      }
+              teacher: teacher!.backend,
+              teacherIdentity: teacher!.identity,
+            }),
+          (outcome) => d0StatsMarkdown(outcome.stats, outDir),
+        ),
+      );
     }),
   );
 }

@@ -7,7 +7,7 @@ import { GPT4_PRICES, type Prices } from '../../build-data/d0-stats.js';
 import { parseSeedProblem, type SeedProblem } from '../../build-data/seed-problem.js';
 import type { SamplingSettings, SolveSettings } from '../../build-data/solution-attempt.js';
 import type { StageInput } from '../../build-data/stage-manifest.js';
-import type { StageOutcome } from '../../build-data/run-d0.js';
+import type { StageOutcome, StageProgress } from '../../build-data/stage-run.js';
 import type { TrainPrompt } from '../../build-data/training-example.js';
 import { sha256OfFile } from '../../eval/run-manifest.js';
 import { MathcoderError } from '../../errors.js';
@@ -16,7 +16,9 @@ import { DEFAULT_LIMITS } from '../../solve/index.js';
 import { readJsonlSync } from '../../util/jsonl.js';
 import { createProgress, type ProgressReporter } from '../../util/progress.js';
 import { positiveInteger, positiveNumber } from '../run-command.js';
-import { addSandboxFlags, type SandboxFlagValues } from '../sandbox-flags.js';
+import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
+import { addSandboxFlags, startSandbox, type SandboxFlagValues } from '../sandbox-flags.js';
+import type { ConnectedModel } from './data-model-flags.js';
 
 /** The flags d0 and d1 share: the stage folder, concurrency, the solve loop's limits, sampling, prices. */
 
@@ -36,7 +38,7 @@ function probability(name: string): (value: string) => number {
   };
 }
 
-function nonNegativeNumber(name: string): (value: string) => number {
+export function nonNegativeNumber(name: string): (value: string) => number {
   return (value) => {
     const number = Number(value);
     if (!Number.isFinite(number) || number < 0) throw new InvalidArgumentError(`${name} must be a number, 0 or more.`);
@@ -119,7 +121,7 @@ export async function readSeeds(path: string): Promise<{ seeds: SeedProblem[]; i
 }
 
 /** A progress bar (or lines) for a stage: this invocation's work, with the kept count and failures. */
-export function stageProgress(label: string, unit: string): { start: (plan: { total: number; alreadyDone: number; alreadyKept: number }) => void; update: (progress: { done: number; kept: number; failed: number }) => void; stop: () => void } {
+function stageProgress(label: string, unit: string): { start: (plan: { total: number; alreadyDone: number; alreadyKept: number }) => void; update: (progress: StageProgress) => void; stop: () => void } {
   let bar: ProgressReporter | null = null;
   let baseline = 0;
   return {
@@ -135,19 +137,65 @@ export function stageProgress(label: string, unit: string): { start: (plan: { to
   };
 }
 
-/** Runs a stage with Ctrl-C stopping it cleanly (what is done stays; the same command resumes). */
-export async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const interrupt = new AbortController();
-  const onSignal = () => interrupt.abort();
-  process.once('SIGINT', onSignal);
+/** Connects the models in turn and closes every one connected, whatever happens. */
+export async function withModels<T>(connectors: ReadonlyArray<() => Promise<ConnectedModel>>, work: (models: ConnectedModel[]) => Promise<T>): Promise<T> {
+  const models: ConnectedModel[] = [];
   try {
-    return await work(interrupt.signal);
+    for (const connect of connectors) models.push(await connect());
+    return await work(models);
   } finally {
-    process.off('SIGINT', onSignal);
+    for (const model of models.reverse()) await model.backend.close();
   }
 }
 
-export function reportStageOutcome(stage: string, outcome: StageOutcome, unit: string): void {
+export interface StageHooks<Progress extends StageProgress> {
+  readonly sandbox: PythonSandbox;
+  readonly command: readonly string[];
+  readonly force?: true;
+  readonly onStart: (plan: { total: number; alreadyDone: number; alreadyKept: number }) => void;
+  readonly onProgress: (progress: Progress) => void;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Runs a stage the way both d0 and d1 do: a sandbox, a progress display, Ctrl-C stopping it cleanly (what is
+ * done stays; the same command resumes), then its stats on standard output and a summary on standard error.
+ */
+export async function runStage<Progress extends StageProgress, Outcome extends StageOutcome>(
+  stage: string,
+  unit: string,
+  flags: StageFlags,
+  run: (hooks: StageHooks<Progress>) => Promise<Outcome>,
+  report: (outcome: Outcome) => string,
+): Promise<void> {
+  const sandbox = await startSandbox(flags, { poolSize: Math.min(flags.concurrency, 8) });
+  try {
+    const progress = stageProgress(stage, unit);
+    const interrupt = new AbortController();
+    const onSignal = () => interrupt.abort();
+    process.once('SIGINT', onSignal);
+    let outcome: Outcome;
+    try {
+      outcome = await run({
+        sandbox,
+        command: process.argv.slice(2),
+        ...(flags.force ? { force: true as const } : {}),
+        onStart: (plan) => progress.start(plan),
+        onProgress: (update) => progress.update(update),
+        signal: interrupt.signal,
+      });
+    } finally {
+      process.off('SIGINT', onSignal);
+      progress.stop();
+    }
+    process.stdout.write(report(outcome));
+    reportStageOutcome(stage, outcome, unit);
+  } finally {
+    await sandbox.close();
+  }
+}
+
+function reportStageOutcome(stage: string, outcome: StageOutcome, unit: string): void {
   process.stderr.write(
     `${stage}: ${outcome.written} ${unit} written, ${outcome.skipped} already done${outcome.failed ? `, ${outcome.failed} failed at the server (redone on resume)` : ''}; kept examples: ${outcome.keptPath}\n`,
   );
