@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerDataCommand } from './commands/data.js';
 import { registerDatasetsCommand } from './commands/datasets.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerGradeCommand } from './commands/grade.js';
@@ -30,6 +31,7 @@ registerGradeCommand(program);
 registerEvalCommand(program);
 registerReportCommand(program);
 registerTrainCommand(program);
+registerDataCommand(program);
 registerServeCommand(program);
 registerViewCommand(program);
 

@@ -101,8 +101,8 @@ export function parseEvalRow(value: unknown, where: string): EvalRow {
 }
 
 /** The latest row of each key, in the order keys first appeared: a redone row replaces the failed one. */
-export function latestRows(rows: readonly EvalRow[]): EvalRow[] {
-  const byKey = new Map<string, EvalRow>();
+export function latestRows<Row extends { readonly key: string }>(rows: readonly Row[]): Row[] {
+  const byKey = new Map<string, Row>();
   for (const row of rows) byKey.set(row.key, row);
   return [...byKey.values()];
 }

@@ -14,7 +14,8 @@ export interface RunReport {
 const percent = (value: number) => `${(100 * value).toFixed(1)}`;
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 
-function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+/** A Markdown table; `|` in cells is escaped. */
+export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)].join('\n');
 }
 

@@ -3,8 +3,9 @@ import { abortedError, BACKEND_FAILURE, CONTEXT_OVERFLOW } from '../backend-erro
 
 /**
  * Requests to a model server: a per-request timeout (also the longest silence inside a streamed answer),
- * retries with exponential backoff on connection failures, 429 and 5xx, and one-line errors that say what to
- * fix. A 4xx answer is not retried; one that says the prompt is too long is a context overflow.
+ * retries with exponential backoff on connection failures, 429 and 5xx (waiting at least as long as the server's
+ * `Retry-After` asks), and one-line errors that say what to fix. A 4xx answer is not retried; one that says the
+ * prompt is too long is a context overflow.
  */
 export interface HttpOptions {
   readonly timeoutMs: number;
@@ -19,7 +20,31 @@ export interface HttpOptions {
 export const DEFAULT_HTTP_OPTIONS: HttpOptions = Object.freeze({ timeoutMs: 300_000, retries: 3, retryDelayMs: 1_000 });
 
 /** A failure worth another attempt (the server is down, overloaded, hung, or cut the answer short). */
-export class RetryableFailure extends Error {}
+export class RetryableFailure extends Error {
+  constructor(
+    message: string,
+    /** How long the server asked to wait before the next attempt (`Retry-After`), when it said. */
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** The longest `Retry-After` honoured; a server asking for more is waited on this long. */
+export const MAX_RETRY_AFTER_MS = 600_000;
+
+/**
+ * The wait a 429 or 503 answer asks for: `retry-after-ms` (Azure OpenAI), else `Retry-After` in seconds or as an
+ * HTTP date; null when the answer says nothing usable.
+ */
+export function retryAfterMs(headers: Headers, now = Date.now()): number | null {
+  const milliseconds = Number(headers.get('retry-after-ms') ?? Number.NaN);
+  if (Number.isFinite(milliseconds) && milliseconds >= 0) return Math.min(milliseconds, MAX_RETRY_AFTER_MS);
+  const value = headers.get('retry-after')?.trim();
+  if (!value) return null;
+  const wait = /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now;
+  return Number.isFinite(wait) ? Math.min(Math.max(0, wait), MAX_RETRY_AFTER_MS) : null;
+}
 
 const CONTEXT_MESSAGE = /context length|context size|maximum context|too many tokens|must be <= |exceeds the|prompt is too long|input_ids.*longer/i;
 
@@ -57,7 +82,7 @@ export async function checkResponse(url: string, response: Response): Promise<vo
   if (response.ok) return;
   const message = serverMessage(await response.text().catch(() => ''));
   const text = `${url} answered HTTP ${response.status}${message ? `: ${message.replace(/\s+/g, ' ').trim()}` : ''}`;
-  if (response.status === 429 || response.status >= 500) throw new RetryableFailure(text);
+  if (response.status === 429 || response.status >= 500) throw new RetryableFailure(text, retryAfterMs(response.headers));
   if (CONTEXT_MESSAGE.test(message)) throw new MathcoderError(CONTEXT_OVERFLOW, text);
   if (response.status === 401 || response.status === 403) throw new MathcoderError(BACKEND_FAILURE, `${text} (check the API key: --api-key or OPENAI_API_KEY)`);
   throw new MathcoderError(BACKEND_FAILURE, text);
@@ -88,8 +113,10 @@ export async function withRetries<T>(
   attempt: (signal: AbortSignal, alive: () => void) => Promise<T>,
 ): Promise<T> {
   let lastFailure = '';
+  let serverWait: number | null = null;
   for (let tries = 0; tries <= options.retries; tries += 1) {
-    if (tries > 0) await sleep(options.retryDelayMs * 2 ** (tries - 1), callerSignal);
+    if (tries > 0) await sleep(Math.max(options.retryDelayMs * 2 ** (tries - 1), serverWait ?? 0), callerSignal);
+    serverWait = null;
     if (callerSignal?.aborted) throw abortedError(callerSignal);
     const controller = new AbortController();
     let timedOut = false;
@@ -109,7 +136,10 @@ export async function withRetries<T>(
     } catch (error) {
       if (callerSignal?.aborted) throw abortedError(callerSignal);
       if (timedOut) lastFailure = `${new URL(url).origin} did not answer within ${formatDuration(options.timeoutMs)} (--request-timeout)`;
-      else if (error instanceof RetryableFailure) lastFailure = error.message;
+      else if (error instanceof RetryableFailure) {
+        lastFailure = error.message;
+        serverWait = error.retryAfterMs;
+      }
       else if (error instanceof MathcoderError) throw error;
       else lastFailure = describeConnectionFailure(url, error);
     } finally {

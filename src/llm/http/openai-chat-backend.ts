@@ -72,8 +72,13 @@ export class OpenAIChatBackend implements ChatBackend {
     const body = {
       model: this.info.model,
       messages: request.messages.map(wireMessage),
-      tools: request.tools.map((tool) => ({ type: 'function', function: { name: tool.name, description: tool.description, parameters: tool.parameters } })),
-      tool_choice: 'auto',
+      // A request without tools (a plain question) sends neither field: OpenAI refuses `tool_choice` without `tools`.
+      ...(request.tools.length === 0
+        ? {}
+        : {
+            tools: request.tools.map((tool) => ({ type: 'function', function: { name: tool.name, description: tool.description, parameters: tool.parameters } })),
+            tool_choice: 'auto',
+          }),
       max_tokens: request.maxTokens,
       temperature: request.sampling.temperature,
       top_p: request.sampling.topP,

@@ -1,0 +1,204 @@
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { SEED_FILES } from '../../build-data/build-seeds.js';
+import { GPT4_PRICES, type Prices } from '../../build-data/d0-stats.js';
+import { parseSeedProblem, type SeedProblem } from '../../build-data/seed-problem.js';
+import type { SamplingSettings, SolveSettings } from '../../build-data/solution-attempt.js';
+import type { StageInput } from '../../build-data/stage-manifest.js';
+import type { StageOutcome, StageProgress } from '../../build-data/stage-run.js';
+import type { TrainPrompt } from '../../build-data/training-example.js';
+import { sha256OfFile } from '../../eval/run-manifest.js';
+import { MathcoderError } from '../../errors.js';
+import { SYSTEM_PROMPTS, type SyntaxName, type SystemPromptName } from '../../format/index.js';
+import { DEFAULT_LIMITS } from '../../solve/index.js';
+import { readJsonlSync } from '../../util/jsonl.js';
+import { createProgress, type ProgressReporter } from '../../util/progress.js';
+import { positiveInteger, positiveNumber } from '../run-command.js';
+import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
+import { addSandboxFlags, startSandbox, type SandboxFlagValues } from '../sandbox-flags.js';
+import type { ConnectedModel } from './data-model-flags.js';
+
+/** The flags d0 and d1 share: the stage folder, concurrency, the solve loop's limits, sampling, prices. */
+
+export function nonNegativeInteger(name: string): (value: string) => number {
+  return (value) => {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError(`${name} must be a whole number, 0 or more.`);
+    return number;
+  };
+}
+
+function probability(name: string): (value: string) => number {
+  return (value) => {
+    const number = Number(value);
+    if (!Number.isFinite(number) || number <= 0 || number > 1) throw new InvalidArgumentError(`${name} must be in (0, 1].`);
+    return number;
+  };
+}
+
+export function nonNegativeNumber(name: string): (value: string) => number {
+  return (value) => {
+    const number = Number(value);
+    if (!Number.isFinite(number) || number < 0) throw new InvalidArgumentError(`${name} must be a number, 0 or more.`);
+    return number;
+  };
+}
+
+export function addStageFlags(command: Command, defaults: { samples: number; temperature: number }): Command {
+  return addSandboxFlags(
+    command
+      .requiredOption('--seeds <path>', 'the seed stage folder (or its seeds.jsonl), from `mathcoder data seed`')
+      .requiredOption('--out <dir>', 'the stage folder: manifest.json, the append-only results, kept.jsonl, stats.json, stats.md')
+      .option('--force', 'resume into a folder made with other models or settings anyway')
+      .option('--concurrency <k>', 'pieces of work (model requests) in flight at once', positiveInteger('--concurrency'), Math.max(4, availableParallelism() * 2))
+      .option('--samples <n>', 'solutions per problem (sample s uses seed + s)', positiveInteger('--samples'), defaults.samples)
+      .option('--temperature <t>', 'sampling temperature of the solutions', nonNegativeNumber('--temperature'), defaults.temperature)
+      .option('--top-p <p>', 'nucleus sampling of the solutions', probability('--top-p'), 1)
+      .option('--seed <n>', 'seed of sample 0', nonNegativeInteger('--seed'), 0)
+      .addOption(new Option('--system <name>', 'system prompt of the training rows and of completion models: data (the published runs), boxed, empty').choices(Object.keys(SYSTEM_PROMPTS)).default('data'))
+      .option('--max-rounds <n>', 'generation calls per solution', positiveInteger('--max-rounds'), DEFAULT_LIMITS.maxRounds)
+      .option('--max-tokens <n>', 'new tokens per generation call', positiveInteger('--max-tokens'), DEFAULT_LIMITS.maxTokensPerBlock)
+      .option('--deadline <seconds>', 'wall-clock limit per solution', positiveNumber('--deadline'))
+      .option('--loop-repeats <n>', 'stop a solution that writes the same code block this many times (0: never)', nonNegativeInteger('--loop-repeats'), DEFAULT_LIMITS.loopRepeats ?? 0)
+      .option('--price-prompt <usd>', 'teacher price in US dollars per million prompt tokens, for the cost estimate (GPT-4 8k list price by default)', nonNegativeNumber('--price-prompt'), GPT4_PRICES.promptPerMillion)
+      .option('--price-completion <usd>', 'teacher price in US dollars per million completion tokens', nonNegativeNumber('--price-completion'), GPT4_PRICES.completionPerMillion),
+  );
+}
+
+export interface StageFlags extends SandboxFlagValues {
+  readonly seeds: string;
+  readonly out: string;
+  readonly force?: boolean;
+  readonly concurrency: number;
+  readonly samples: number;
+  readonly temperature: number;
+  readonly topP: number;
+  readonly seed: number;
+  readonly system: SystemPromptName;
+  readonly maxRounds: number;
+  readonly maxTokens: number;
+  readonly deadline?: number;
+  readonly loopRepeats: number;
+  readonly pricePrompt: number;
+  readonly priceCompletion: number;
+}
+
+export function solveSettings(flags: StageFlags, syntax: SyntaxName): SolveSettings {
+  return {
+    syntax,
+    system: SYSTEM_PROMPTS[flags.system],
+    querySuffix: syntax === 'mathcoder' ? '\n' : '',
+    chatSystem: null,
+    maxRounds: flags.maxRounds,
+    maxTokensPerBlock: flags.maxTokens,
+    deadlineMs: flags.deadline === undefined ? null : flags.deadline * 1000,
+    loopRepeats: flags.loopRepeats === 0 ? null : flags.loopRepeats,
+    cellTimeoutMs: flags.cellTimeout * 1000,
+  };
+}
+
+export function samplingSettings(flags: StageFlags): SamplingSettings {
+  return { temperature: flags.temperature, topP: flags.topP, seed: flags.seed };
+}
+
+export function trainPrompt(flags: StageFlags): TrainPrompt {
+  return { system: SYSTEM_PROMPTS[flags.system], querySuffix: '\n' };
+}
+
+export function prices(flags: StageFlags): Prices {
+  return { promptPerMillion: flags.pricePrompt, completionPerMillion: flags.priceCompletion };
+}
+
+/** The seed problems of `--seeds` (a seed folder or its seeds.jsonl), with the file's hash for the manifest. */
+export async function readSeeds(path: string): Promise<{ seeds: SeedProblem[]; input: StageInput }> {
+  const file = existsSync(path) && statSync(path).isDirectory() ? join(path, SEED_FILES.seeds) : path;
+  if (!existsSync(file)) throw new MathcoderError('input', `cannot read ${file}: no such file; make seeds with \`mathcoder data seed --out DIR\` and pass --seeds DIR`);
+  const seeds = readJsonlSync(file).map(({ lineNumber, value }) => parseSeedProblem(value, `${file}:${lineNumber}`));
+  if (seeds.length === 0) throw new MathcoderError('input', `${file} holds no seed problems`);
+  return { seeds, input: { role: 'seeds', path: resolve(file), sha256: await sha256OfFile(file), rows: seeds.length } };
+}
+
+/** A progress bar (or lines) for a stage: this invocation's work, with the kept count and failures. */
+function stageProgress(label: string, unit: string): { start: (plan: { total: number; alreadyDone: number; alreadyKept: number }) => void; update: (progress: StageProgress) => void; stop: () => void } {
+  let bar: ProgressReporter | null = null;
+  let baseline = 0;
+  return {
+    start(plan) {
+      baseline = plan.alreadyDone;
+      if (plan.alreadyDone > 0) process.stderr.write(`${label}: ${plan.alreadyDone} of ${plan.total} ${unit} already done (${plan.alreadyKept} kept), resuming\n`);
+      bar = createProgress({ label, total: plan.total - plan.alreadyDone, unit, fieldNames: ['kept', 'failed'] });
+    },
+    update(progress) {
+      bar?.update(progress.done - baseline + progress.failed, { kept: String(progress.kept), failed: String(progress.failed) });
+    },
+    stop: () => bar?.stop(),
+  };
+}
+
+/** Connects the models in turn and closes every one connected, whatever happens. */
+export async function withModels<T>(connectors: ReadonlyArray<() => Promise<ConnectedModel>>, work: (models: ConnectedModel[]) => Promise<T>): Promise<T> {
+  const models: ConnectedModel[] = [];
+  try {
+    for (const connect of connectors) models.push(await connect());
+    return await work(models);
+  } finally {
+    for (const model of models.reverse()) await model.backend.close();
+  }
+}
+
+export interface StageHooks<Progress extends StageProgress> {
+  readonly sandbox: PythonSandbox;
+  readonly command: readonly string[];
+  readonly force?: true;
+  readonly onStart: (plan: { total: number; alreadyDone: number; alreadyKept: number }) => void;
+  readonly onProgress: (progress: Progress) => void;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Runs a stage the way both d0 and d1 do: a sandbox, a progress display, Ctrl-C stopping it cleanly (what is
+ * done stays; the same command resumes), then its stats on standard output and a summary on standard error.
+ */
+export async function runStage<Progress extends StageProgress, Outcome extends StageOutcome>(
+  stage: string,
+  unit: string,
+  flags: StageFlags,
+  run: (hooks: StageHooks<Progress>) => Promise<Outcome>,
+  report: (outcome: Outcome) => string,
+): Promise<void> {
+  const sandbox = await startSandbox(flags, { poolSize: Math.min(flags.concurrency, 8) });
+  try {
+    const progress = stageProgress(stage, unit);
+    const interrupt = new AbortController();
+    const onSignal = () => interrupt.abort();
+    process.once('SIGINT', onSignal);
+    let outcome: Outcome;
+    try {
+      outcome = await run({
+        sandbox,
+        command: process.argv.slice(2),
+        ...(flags.force ? { force: true as const } : {}),
+        onStart: (plan) => progress.start(plan),
+        onProgress: (update) => progress.update(update),
+        signal: interrupt.signal,
+      });
+    } finally {
+      process.off('SIGINT', onSignal);
+      progress.stop();
+    }
+    process.stdout.write(report(outcome));
+    reportStageOutcome(stage, outcome, unit);
+  } finally {
+    await sandbox.close();
+  }
+}
+
+function reportStageOutcome(stage: string, outcome: StageOutcome, unit: string): void {
+  process.stderr.write(
+    `${stage}: ${outcome.written} ${unit} written, ${outcome.skipped} already done${outcome.failed ? `, ${outcome.failed} failed at the server (redone on resume)` : ''}; kept examples: ${outcome.keptPath}\n`,
+  );
+  if (outcome.repairedBytes > 0) process.stderr.write(`a row cut short by an earlier crash (${outcome.repairedBytes} bytes) was removed and redone\n`);
+  if (outcome.stoppedEarly) throw new MathcoderError('data', `${stage} stopped early: ${outcome.stoppedEarly}; the rows so far are kept, run the same command again to resume`);
+}

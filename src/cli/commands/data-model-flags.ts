@@ -1,0 +1,118 @@
+import { existsSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { readStageManifest } from '../../build-data/stage-manifest.js';
+import { modelFileIdentity, type ModelIdentity } from '../../eval/run-manifest.js';
+import { MathcoderError } from '../../errors.js';
+import { SYNTAX_NAMES, type SyntaxName } from '../../format/index.js';
+import { BACKEND_KINDS, type ModelBackend } from '../../llm/create-backend.js';
+import { GPU_CHOICES, type GpuChoice } from '../../llm/embedded/gpu-choice.js';
+import type { BackendKind } from '../../llm/types.js';
+import { backendFromFlags, resolveModelFlag } from '../backend-flags.js';
+import { positiveInteger, positiveNumber } from '../run-command.js';
+
+/**
+ * The two models of the data stages, each with its own flags: the teacher (`--teacher MODEL`, by default an
+ * OpenAI-compatible chat model with a python tool, as GPT-4 Code Interpreter was) and the student of
+ * self-distillation (`--student MODEL`, by default a GGUF run by the embedded engine, as MathCoder-Initial was).
+ */
+export type ModelRole = 'teacher' | 'student';
+
+const DEFAULT_BACKEND: Record<ModelRole, BackendKind> = { teacher: 'openai-chat', student: 'embedded' };
+export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
+export function addModelFlags(command: Command, role: ModelRole): Command {
+  return command
+    .option(`--${role} <model>`, `the ${role}: a served model's name (HTTP backends), or a .gguf file, hf:OWNER/REPO/FILE.gguf or catalogue name (embedded)`)
+    .addOption(new Option(`--${role}-backend <name>`, `the ${role}'s backend`).choices([...BACKEND_KINDS]).default(DEFAULT_BACKEND[role]))
+    .option(`--${role}-base-url <url>`, `the ${role}'s server (default for openai-chat: OPENAI_BASE_URL or ${OPENAI_BASE_URL})`)
+    .option(`--${role}-api-key <key>`, `bearer token for the ${role}'s server (default: OPENAI_API_KEY)`)
+    .addOption(new Option(`--${role}-syntax <name>`, `prompt format of a completion-model ${role}`).choices([...SYNTAX_NAMES]).default('mathcoder'))
+    .option(`--${role}-context-size <tokens>`, `the ${role}'s context window (default: the model's or the server's)`, positiveInteger(`--${role}-context-size`));
+}
+
+/** Flags the models share: how HTTP requests and the embedded engine behave. */
+export function addSharedModelFlags(command: Command): Command {
+  return command
+    .option('--request-timeout <seconds>', 'HTTP backends: the longest wait for an answer', positiveNumber('--request-timeout'), 300)
+    .option('--retries <n>', 'HTTP backends: attempts after a failure (429 honouring Retry-After, 5xx, connection lost)', (value) => Number.parseInt(value, 10), 3)
+    .addOption(new Option('--gpu <kind>', 'embedded: run llama.cpp on a GPU').choices([...GPU_CHOICES]).default('none'))
+    .option('--threads <n>', 'embedded: CPU threads', positiveInteger('--threads'));
+}
+
+export interface SharedModelFlags {
+  readonly requestTimeout: number;
+  readonly retries: number;
+  readonly gpu: GpuChoice;
+  readonly threads?: number;
+}
+
+export interface ModelRoleFlags {
+  readonly model?: string;
+  readonly backend: BackendKind;
+  readonly baseUrl?: string;
+  readonly apiKey?: string;
+  readonly syntax: SyntaxName;
+  readonly contextSize?: number;
+}
+
+/** The flags of one role, read from commander's camel-cased option values. */
+export function roleFlags(flags: Record<string, unknown>, role: ModelRole): ModelRoleFlags {
+  const value = <T>(suffix: string) => flags[`${role}${suffix}`] as T | undefined;
+  return {
+    ...(value<string>('') === undefined ? {} : { model: value<string>('')! }),
+    backend: value<BackendKind>('Backend') ?? DEFAULT_BACKEND[role],
+    ...(value<string>('BaseUrl') === undefined ? {} : { baseUrl: value<string>('BaseUrl')! }),
+    ...(value<string>('ApiKey') === undefined ? {} : { apiKey: value<string>('ApiKey')! }),
+    syntax: value<SyntaxName>('Syntax') ?? 'mathcoder',
+    ...(value<number>('ContextSize') === undefined ? {} : { contextSize: value<number>('ContextSize')! }),
+  };
+}
+
+export interface ConnectedModel {
+  readonly backend: ModelBackend;
+  readonly identity: ModelIdentity;
+}
+
+/**
+ * Connects a role's model (downloading a GGUF once when needed) and describes it for the manifest; a model file
+ * already hashed in `manifestPath`'s manifest (same path, size and time) is not hashed again.
+ */
+export async function connectModel(role: ModelRole, flags: ModelRoleFlags, shared: SharedModelFlags, options: { command: string; manifestPath: string; sequences: number }): Promise<ConnectedModel> {
+  if (flags.model === undefined) {
+    const example = role === 'teacher' ? '--teacher gpt-4o (an OpenAI-compatible chat model; --teacher-base-url for another server)' : '--student model.gguf (or --student-backend openai-completions --student-base-url URL --student NAME)';
+    throw new MathcoderError('input', `data ${options.command} needs a ${role}: ${example}`);
+  }
+  const baseUrl = flags.baseUrl ?? (flags.backend === 'openai-chat' ? (process.env.OPENAI_BASE_URL ?? OPENAI_BASE_URL) : undefined);
+  const resolved = flags.backend === 'embedded' ? await resolveModelFlag({ model: flags.model }) : null;
+  const backend = await backendFromFlags(
+    {
+      backend: flags.backend,
+      model: flags.model,
+      ...(baseUrl ? { baseUrl } : {}),
+      ...(flags.apiKey ? { apiKey: flags.apiKey } : {}),
+      syntax: flags.syntax,
+      bos: true,
+      stopMode: 'stop-strings',
+      ...(flags.contextSize ? { contextSize: flags.contextSize } : {}),
+      gpu: shared.gpu,
+      ...(shared.threads ? { threads: shared.threads } : {}),
+      requestTimeout: shared.requestTimeout,
+      retries: shared.retries,
+    },
+    { sequences: options.sequences, ...(resolved ? { resolvedModel: resolved } : {}) },
+  );
+  const known = existsSync(options.manifestPath) ? readStageManifest(options.manifestPath).models[role]?.file : undefined;
+  const info = backend.info;
+  return {
+    backend,
+    identity: {
+      backend: flags.backend,
+      name: info.model,
+      ...(resolved ? { file: await modelFileIdentity(resolved.path, known) } : {}),
+      ...(baseUrl ? { url: baseUrl } : {}),
+      contextSize: info.contextSize,
+      bos: info.bos,
+      details: info.details,
+    },
+  };
+}
