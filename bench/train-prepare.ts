@@ -13,7 +13,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { MATHCODER_SYNTAX, parsePublishedRow, publishedConversation, publishedTrajectory, toTrainRow, type Conversation } from '../src/format/index.js';
+import { parsePublishedRow, publishedConversation, publishedTrajectory, toTrainRow, type Conversation } from '../src/format/index.js';
 import { loadTokenizer } from '../src/tokenizer/index.js';
 import { IGNORE_INDEX, lossSpans, prepareTrainingData, tokenizeSample } from '../src/train/index.js';
 import { readJsonlSync } from '../src/util/jsonl.js';

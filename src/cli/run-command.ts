@@ -35,3 +35,27 @@ export function positiveNumber(name: string): (value: string) => number {
     return number;
   };
 }
+
+export function nonNegativeInteger(name: string): (value: string) => number {
+  return (value: string) => {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError(`${name} must be a whole number, 0 or more.`);
+    return number;
+  };
+}
+
+export function nonNegativeNumber(name: string): (value: string) => number {
+  return (value: string) => {
+    const number = Number(value);
+    if (!Number.isFinite(number) || number < 0) throw new InvalidArgumentError(`${name} must be a number, 0 or more.`);
+    return number;
+  };
+}
+
+export function probability(name: string): (value: string) => number {
+  return (value: string) => {
+    const number = Number(value);
+    if (!Number.isFinite(number) || number <= 0 || number > 1) throw new InvalidArgumentError(`${name} must be in (0, 1].`);
+    return number;
+  };
+}

@@ -4,7 +4,8 @@ import { D1_FILES, runD1 } from '../../build-data/run-d1.js';
 import { d1StatsMarkdown } from '../../build-data/stats-report.js';
 import { positiveInteger, runCommand } from '../run-command.js';
 import { addModelFlags, addSharedModelFlags, connectModel, roleFlags, type SharedModelFlags } from './data-model-flags.js';
-import { addStageFlags, nonNegativeInteger, nonNegativeNumber, prices, readSeeds, runStage, samplingSettings, solveSettings, trainPrompt, withModels, type StageFlags } from './data-flags.js';
+import { nonNegativeInteger, nonNegativeNumber } from '../run-command.js';
+import { addStageFlags, prices, readSeeds, runStage, samplingSettings, solveSettings, trainPrompt, withModels, type StageFlags } from './data-flags.js';
 
 interface D1Flags extends StageFlags, SharedModelFlags {
   readonly problems: number;

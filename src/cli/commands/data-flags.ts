@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { SEED_FILES } from '../../build-data/build-seeds.js';
 import { GPT4_PRICES, type Prices } from '../../build-data/d0-stats.js';
 import { parseSeedProblem, type SeedProblem } from '../../build-data/seed-problem.js';
@@ -11,42 +11,19 @@ import type { StageOutcome, StageProgress } from '../../build-data/stage-run.js'
 import type { TrainPrompt } from '../../build-data/training-example.js';
 import { sha256OfFile } from '../../eval/run-manifest.js';
 import { MathcoderError } from '../../errors.js';
-import { SYSTEM_PROMPTS, type SyntaxName, type SystemPromptName } from '../../format/index.js';
-import { DEFAULT_LIMITS } from '../../solve/index.js';
+import { SYSTEM_PROMPTS, type SyntaxName } from '../../format/index.js';
 import { readJsonlSync } from '../../util/jsonl.js';
 import { createProgress, type ProgressReporter } from '../../util/progress.js';
-import { positiveInteger, positiveNumber } from '../run-command.js';
+import { nonNegativeNumber, positiveInteger } from '../run-command.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import { addSandboxFlags, startSandbox, type SandboxFlagValues } from '../sandbox-flags.js';
+import { addSolveFlags, solveLimits, type SolveFlagValues } from '../solve-flags.js';
 import type { ConnectedModel } from './data-model-flags.js';
 
 /** The flags d0 and d1 share: the stage folder, concurrency, the solve loop's limits, sampling, prices. */
 
-export function nonNegativeInteger(name: string): (value: string) => number {
-  return (value) => {
-    const number = Number(value);
-    if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError(`${name} must be a whole number, 0 or more.`);
-    return number;
-  };
-}
-
-function probability(name: string): (value: string) => number {
-  return (value) => {
-    const number = Number(value);
-    if (!Number.isFinite(number) || number <= 0 || number > 1) throw new InvalidArgumentError(`${name} must be in (0, 1].`);
-    return number;
-  };
-}
-
-export function nonNegativeNumber(name: string): (value: string) => number {
-  return (value) => {
-    const number = Number(value);
-    if (!Number.isFinite(number) || number < 0) throw new InvalidArgumentError(`${name} must be a number, 0 or more.`);
-    return number;
-  };
-}
-
 export function addStageFlags(command: Command, defaults: { samples: number; temperature: number }): Command {
+  addSolveFlags(command, { noun: 'solution', temperature: defaults.temperature, seed: 0, seedHelp: 'seed of sample 0' });
   return addSandboxFlags(
     command
       .requiredOption('--seeds <path>', 'the seed stage folder (or its seeds.jsonl), from `mathcoder data seed`')
@@ -54,33 +31,18 @@ export function addStageFlags(command: Command, defaults: { samples: number; tem
       .option('--force', 'resume into a folder made with other models or settings anyway')
       .option('--concurrency <k>', 'pieces of work (model requests) in flight at once', positiveInteger('--concurrency'), Math.max(4, availableParallelism() * 2))
       .option('--samples <n>', 'solutions per problem (sample s uses seed + s)', positiveInteger('--samples'), defaults.samples)
-      .option('--temperature <t>', 'sampling temperature of the solutions', nonNegativeNumber('--temperature'), defaults.temperature)
-      .option('--top-p <p>', 'nucleus sampling of the solutions', probability('--top-p'), 1)
-      .option('--seed <n>', 'seed of sample 0', nonNegativeInteger('--seed'), 0)
-      .addOption(new Option('--system <name>', 'system prompt of the training rows and of completion models: data (the published runs), boxed, empty').choices(Object.keys(SYSTEM_PROMPTS)).default('data'))
-      .option('--max-rounds <n>', 'generation calls per solution', positiveInteger('--max-rounds'), DEFAULT_LIMITS.maxRounds)
-      .option('--max-tokens <n>', 'new tokens per generation call', positiveInteger('--max-tokens'), DEFAULT_LIMITS.maxTokensPerBlock)
-      .option('--deadline <seconds>', 'wall-clock limit per solution', positiveNumber('--deadline'))
-      .option('--loop-repeats <n>', 'stop a solution that writes the same code block this many times (0: never)', nonNegativeInteger('--loop-repeats'), DEFAULT_LIMITS.loopRepeats ?? 0)
       .option('--price-prompt <usd>', 'teacher price in US dollars per million prompt tokens, for the cost estimate (GPT-4 8k list price by default)', nonNegativeNumber('--price-prompt'), GPT4_PRICES.promptPerMillion)
       .option('--price-completion <usd>', 'teacher price in US dollars per million completion tokens', nonNegativeNumber('--price-completion'), GPT4_PRICES.completionPerMillion),
   );
 }
 
-export interface StageFlags extends SandboxFlagValues {
+export interface StageFlags extends SandboxFlagValues, SolveFlagValues {
   readonly seeds: string;
   readonly out: string;
   readonly force?: boolean;
   readonly concurrency: number;
   readonly samples: number;
-  readonly temperature: number;
-  readonly topP: number;
   readonly seed: number;
-  readonly system: SystemPromptName;
-  readonly maxRounds: number;
-  readonly maxTokens: number;
-  readonly deadline?: number;
-  readonly loopRepeats: number;
   readonly pricePrompt: number;
   readonly priceCompletion: number;
 }
@@ -91,10 +53,7 @@ export function solveSettings(flags: StageFlags, syntax: SyntaxName): SolveSetti
     system: SYSTEM_PROMPTS[flags.system],
     querySuffix: syntax === 'mathcoder' ? '\n' : '',
     chatSystem: null,
-    maxRounds: flags.maxRounds,
-    maxTokensPerBlock: flags.maxTokens,
-    deadlineMs: flags.deadline === undefined ? null : flags.deadline * 1000,
-    loopRepeats: flags.loopRepeats === 0 ? null : flags.loopRepeats,
+    ...solveLimits(flags),
     cellTimeoutMs: flags.cellTimeout * 1000,
   };
 }

@@ -1,9 +1,10 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { DATASET_NAMES, datasetFromPath, datasetSpec, loadDataset } from '../../datasets/index.js';
 import { MathcoderError } from '../../errors.js';
-import { SYSTEM_PROMPTS, parsePublishedRow, publishedTrajectory, type SystemPromptName } from '../../format/index.js';
+import { SYSTEM_PROMPTS, parsePublishedRow, publishedTrajectory } from '../../format/index.js';
 import { referenceText } from '../../grade/grade-answer.js';
 import { hubConfigFromEnvironment } from '../../hub/hub-config.js';
 import { markdownSummary } from '../../eval/report-format.js';
@@ -13,32 +14,24 @@ import { runEval, type EvalDataset, type EvalOutcome, type RunEvalOptions } from
 import { writeRunReport } from '../../eval/run-report.js';
 import type { EvalConfig } from '../../eval/eval-config.js';
 import type { ModelBackend } from '../../llm/create-backend.js';
-import { DEFAULT_LIMITS } from '../../solve/index.js';
 import { readJsonlSync } from '../../util/jsonl.js';
-import { existsSync } from 'node:fs';
 import { addBackendFlags, backendFromFlags, resolveModelFlag, type BackendFlagValues } from '../backend-flags.js';
 import { EvalProgressDisplay } from '../eval-progress.js';
 import { startReplayServerProcess, type ReplayServerProcess } from '../replay-server-process.js';
-import { positiveInteger, positiveNumber, runCommand } from '../run-command.js';
+import { positiveInteger, runCommand } from '../run-command.js';
 import { addSandboxFlags, startSandbox, type SandboxFlagValues } from '../sandbox-flags.js';
+import { addSolveFlags, solveLimits, type SolveFlagValues } from '../solve-flags.js';
 
 const PAPER_SETS = ['gsm8k', 'math', 'svamp', 'mathematics', 'simuleq'];
 
-interface EvalFlags extends Omit<BackendFlagValues, 'backend'>, SandboxFlagValues {
+interface EvalFlags extends Omit<BackendFlagValues, 'backend'>, SandboxFlagValues, SolveFlagValues {
   readonly backend: BackendFlagValues['backend'] | 'replay';
   readonly datasets?: string;
   readonly dataDir?: string;
   readonly limit?: number;
   readonly concurrency: number;
   readonly samples: number;
-  readonly temperature: number;
-  readonly topP: number;
   readonly seed: number;
-  readonly system: SystemPromptName;
-  readonly maxRounds: number;
-  readonly maxTokens: number;
-  readonly deadline?: number;
-  readonly loopRepeats: number;
   readonly out: string;
   readonly force?: boolean;
   readonly trajectories?: string[];
@@ -71,9 +64,6 @@ function replayReferences(files: readonly string[]): { byDataset: Map<string, Ma
 }
 
 function configFrom(flags: EvalFlags, datasets: readonly string[]): EvalConfig {
-  if (!Number.isFinite(flags.temperature) || flags.temperature < 0) throw new MathcoderError('input', '--temperature must be 0 or more');
-  if (!Number.isFinite(flags.topP) || flags.topP <= 0 || flags.topP > 1) throw new MathcoderError('input', '--top-p must be in (0, 1]');
-  if (!Number.isInteger(flags.seed)) throw new MathcoderError('input', '--seed must be a whole number');
   return {
     datasets,
     limit: flags.limit ?? null,
@@ -84,10 +74,7 @@ function configFrom(flags: EvalFlags, datasets: readonly string[]): EvalConfig {
       syntax: flags.syntax,
       system: SYSTEM_PROMPTS[flags.system],
       querySuffix: flags.syntax === 'mathcoder' ? '\n' : '',
-      maxRounds: flags.maxRounds,
-      maxTokensPerBlock: flags.maxTokens,
-      deadlineMs: flags.deadline === undefined ? null : flags.deadline * 1000,
-      loopRepeats: flags.loopRepeats === 0 ? null : flags.loopRepeats,
+      ...solveLimits(flags),
       cellTimeoutMs: flags.cellTimeout * 1000,
     },
   };
@@ -157,17 +144,10 @@ export function registerEvalCommand(program: Command): void {
     .option('--limit <n>', 'only the first n problems of each set', positiveInteger('--limit'))
     .option('--concurrency <k>', 'problems solved at once', positiveInteger('--concurrency'), Math.max(4, availableParallelism() * 2))
     .option('--samples <n>', 'samples per problem (pass@k, maj@k, all-agree)', positiveInteger('--samples'), 1)
-    .option('--temperature <t>', 'sampling temperature (0: greedy, as MathCoder)', (value) => Number(value), 0)
-    .option('--top-p <p>', 'nucleus sampling', (value) => Number(value), 1)
-    .option('--seed <n>', 'seed of sample 0 (sample s uses seed + s)', (value) => Number(value), 0)
-    .addOption(new Option('--system <name>', 'system prompt: data (the published runs), boxed (--syspt), empty').choices(Object.keys(SYSTEM_PROMPTS)).default('data'))
-    .option('--max-rounds <n>', `generation calls per problem (${DEFAULT_LIMITS.maxRounds} as the released code, 32 as the paper)`, positiveInteger('--max-rounds'), DEFAULT_LIMITS.maxRounds)
-    .option('--max-tokens <n>', 'new tokens per generation call', positiveInteger('--max-tokens'), DEFAULT_LIMITS.maxTokensPerBlock)
-    .option('--deadline <seconds>', 'wall-clock limit per problem', positiveNumber('--deadline'))
-    .option('--loop-repeats <n>', 'stop a problem when the same code block is written this many times (0: never)', (value) => Number(value), DEFAULT_LIMITS.loopRepeats ?? 0)
     .option('--trajectories <files...>', '--backend replay: published trajectory files to serve as the model (their questions pick the problems)')
     .requiredOption('--out <dir>', 'the run folder: manifest.json, results.jsonl, report.md')
     .option('--force', 'resume into a run made with another model or config anyway');
+  addSolveFlags(command, { noun: 'problem', seed: 0, seedHelp: 'seed of sample 0 (sample s uses seed + s)' });
   addSandboxFlags(
     addBackendFlags(command, {
       extraBackends: ['replay'],
@@ -180,7 +160,6 @@ export function registerEvalCommand(program: Command): void {
       const replay = flags.backend === 'replay';
       if (replay && !flags.trajectories?.length) throw new MathcoderError('input', '--backend replay needs --trajectories FILE... (published MathCoder outputs)');
       if (!replay && flags.trajectories) throw new MathcoderError('input', '--trajectories is for --backend replay');
-      if (!Number.isInteger(flags.loopRepeats) || flags.loopRepeats < 0) throw new MathcoderError('input', '--loop-repeats must be a whole number, 0 or more');
       const references = replay ? replayReferences(flags.trajectories!) : null;
       const names = parseDatasets(flags.datasets, references ? [...references.byDataset.keys()] : PAPER_SETS);
       const config = configFrom(flags, names);

@@ -4,7 +4,7 @@ import { mathcoderVersion } from '../../eval/index.js';
 import type { ModelBackend } from '../../llm/create-backend.js';
 import { RunCatalogue, SolveService, startServer, type RunningServer } from '../../server/index.js';
 import { addBackendFlags, backendFromFlags, type BackendFlagValues } from '../backend-flags.js';
-import { positiveInteger, runCommand } from '../run-command.js';
+import { nonNegativeInteger, positiveInteger, runCommand } from '../run-command.js';
 import { addSandboxFlags, describeSandbox, startSandbox, type SandboxFlagValues } from '../sandbox-flags.js';
 
 export interface ServeFlags extends BackendFlagValues, SandboxFlagValues {
@@ -24,14 +24,6 @@ function port(value: string): number {
   return number;
 }
 
-function wholeNumber(name: string): (value: string) => number {
-  return (value) => {
-    const number = Number(value);
-    if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError(`${name} must be a whole number, 0 or more.`);
-    return number;
-  };
-}
-
 /** The flags `serve` and `view` share: where to listen, the token, the queue, the model and the sandbox. */
 export function addServerFlags(command: Command, defaults: { port: number }): Command {
   command
@@ -39,7 +31,7 @@ export function addServerFlags(command: Command, defaults: { port: number }): Co
     .option('--port <n>', 'port to listen on (0: a free one)', port, defaults.port)
     .option('--token <token>', 'bearer token every /v1 request must carry (default: MATHCODER_TOKEN)')
     .option('--concurrency <k>', 'problems solved at once', positiveInteger('--concurrency'), 2)
-    .option('--queue <n>', 'solves that may wait for a free slot; more are answered 429', wholeNumber('--queue'), 8);
+    .option('--queue <n>', 'solves that may wait for a free slot; more are answered 429', nonNegativeInteger('--queue'), 8);
   return addSandboxFlags(addBackendFlags(command, { backendHelp: 'model backend for POST /v1/solve (none unless --model or --base-url is given)' }));
 }
 
