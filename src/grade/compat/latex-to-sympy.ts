@@ -350,15 +350,20 @@ class Parser {
       return this.textBetween(start, this.index);
     }
     this.take();
+    const text = this.expressionListText();
+    this.expect('R_BRACE');
+    return text;
+  }
+
+  /** The source text of `expr (, expr)*`, parsed to find where it ends. */
+  private expressionListText(): string {
     const start = this.index;
     this.parseExpr();
     while (this.peek().type === 'COMMA') {
       this.take();
       this.parseExpr();
     }
-    const text = this.textBetween(start, this.index);
-    this.expect('R_BRACE');
-    return text;
+    return this.textBetween(start, this.index);
   }
 
   private parseSuperscript(): SympyNode | null {
@@ -415,13 +420,7 @@ class Parser {
   private parseMultiArgument(name: string): SympyNode {
     if (this.peek().type !== 'L_PAREN') throw new LatexSyntaxError(`\\${name} without parentheses`);
     this.take();
-    const start = this.index;
-    this.parseExpr();
-    while (this.peek().type === 'COMMA') {
-      this.take();
-      this.parseExpr();
-    }
-    const text = this.textBetween(start, this.index);
+    const text = this.expressionListText();
     this.expect('R_PAREN');
     const args = text.split(',').map((part) => latexToSympy(part));
     if (args.some((argument) => Array.isArray(argument))) throw new LatexSyntaxError('list inside a function argument');
