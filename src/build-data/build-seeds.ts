@@ -6,7 +6,8 @@ import type { LoadedTestSets } from './test-sets.js';
 import { describeOverlap, findSeedOverlaps, type SeedOverlap } from './seed-overlap.js';
 import type { SeedProblem, SeedSource } from './seed-problem.js';
 import { readTrainSet, type TrainSetSource } from './seed-sources.js';
-import { prepareStageManifest, writeFileAtomically, type StageInput } from './stage-manifest.js';
+import { prepareStageManifest, type StageInput } from './stage-manifest.js';
+import { writeFileAtomically } from '../util/atomic-file.js';
 
 /**
  * `data seed`: the GSM8K and MATH training problems with their reference answers, as `seeds.jsonl` in the stage

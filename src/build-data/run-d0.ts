@@ -11,7 +11,8 @@ import { d0Stats, type D0Stats, type Prices } from './d0-stats.js';
 import { d0StatsMarkdown } from './stats-report.js';
 import type { SeedProblem } from './seed-problem.js';
 import { attemptFault, attemptKey, solveAttempt, type SamplingSettings, type SolveSettings } from './solution-attempt.js';
-import { prepareStageManifest, writeFileAtomically, writeJsonAtomically } from './stage-manifest.js';
+import { prepareStageManifest } from './stage-manifest.js';
+import { writeFileAtomically, writeJsonAtomically } from '../util/atomic-file.js';
 import { StageRunControl, prepareStageFolder, type StageOutcome, type StageProgress, type StageRunOptions } from './stage-run.js';
 import { modelReference, trainingExample, type TrainPrompt, type TrainingExample } from './training-example.js';
 

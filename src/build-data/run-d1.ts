@@ -13,7 +13,8 @@ import { parseDecisionRow, parseInterpolationRow, parseSolutionRow } from './d1-
 import { d1Stats, type D1Stats } from './d1-stats.js';
 import { interpolationPairs, type InterpolationPair } from './interpolation-pairs.js';
 import { attemptKey, type AttemptRecord } from './solution-attempt.js';
-import { prepareStageManifest, writeFileAtomically, writeJsonAtomically } from './stage-manifest.js';
+import { prepareStageManifest } from './stage-manifest.js';
+import { writeFileAtomically, writeJsonAtomically } from '../util/atomic-file.js';
 import { StageRunControl, prepareStageFolder, type StageOutcome, type StageProgress, type StageRunOptions } from './stage-run.js';
 import { d1StatsMarkdown } from './stats-report.js';
 

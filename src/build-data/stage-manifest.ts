@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { describeChanges } from '../eval/eval-config.js';
-import { gitRevision, installedPackageVersion, mathcoderVersion, type ModelIdentity } from '../eval/run-manifest.js';
+import { gitRevision, installedPackageVersion, mathcoderVersion, modelFingerprint, type ModelIdentity } from '../eval/run-manifest.js';
 import { MathcoderError, errorMessage } from '../errors.js';
+import { writeJsonAtomically } from '../util/atomic-file.js';
 import type { IsolationInfo, PythonInfo, SandboxInfo } from '../sandbox/types.js';
 
 /**
@@ -59,17 +60,14 @@ export function readStageManifest(path: string): StageManifest {
   return value as StageManifest;
 }
 
-function modelFingerprint(model: ModelIdentity | undefined): Record<string, unknown> | null {
-  if (!model) return null;
-  return model.file ? { backend: model.backend, sha256: model.file.sha256 } : { backend: model.backend, url: model.url ?? null, name: model.name };
-}
+const fingerprintOf = (model: ModelIdentity | undefined) => (model ? modelFingerprint(model) : null);
 
 /** Why rows made under `previous` cannot be mixed with rows made under `next` (empty when they can). */
 export function stageIncompatibilities(previous: StageManifest, next: StageManifestInput): string[] {
   if (previous.stage !== next.stage) return [`the folder holds the ${previous.stage} stage, not ${next.stage}`];
   const roles = [...new Set([...Object.keys(previous.models), ...Object.keys(next.models)])].sort();
   return [
-    ...roles.flatMap((role) => describeChanges(modelFingerprint(previous.models[role]), modelFingerprint(next.models[role])).map((change) => `${role} ${change}`)),
+    ...roles.flatMap((role) => describeChanges(fingerprintOf(previous.models[role]), fingerprintOf(next.models[role])).map((change) => `${role} ${change}`)),
     ...describeChanges(previous.resultAffecting, next.resultAffecting),
   ];
 }
@@ -108,19 +106,4 @@ export function prepareStageManifest(path: string, next: StageManifestInput, for
   };
   writeJsonAtomically(path, manifest);
   return manifest;
-}
-
-/** A whole file written under a temporary name and renamed, so a crash never leaves half of it. */
-export function writeFileAtomically(path: string, text: string): void {
-  const temporary = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, path);
-  } catch (error) {
-    throw new MathcoderError('output', `cannot write ${path}: ${errorMessage(error)}`);
-  }
-}
-
-export function writeJsonAtomically(path: string, value: unknown): void {
-  writeFileAtomically(path, JSON.stringify(value, null, 2) + '\n');
 }

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { MathcoderError, errorMessage } from '../errors.js';
 import type { IsolationInfo, PythonInfo } from '../sandbox/types.js';
+import { writeJsonAtomically } from '../util/atomic-file.js';
 import { describeChanges, resultAffectingConfig, type EvalConfig } from './eval-config.js';
 
 /**
@@ -132,18 +133,11 @@ export function readManifest(path: string): RunManifest {
 
 /** Written to a temporary file and renamed, so a crash never leaves half a manifest. */
 export function writeManifest(path: string, manifest: RunManifest): void {
-  const temporary = `${path}.tmp`;
-  try {
-    writeFileSync(temporary, JSON.stringify(manifest, null, 2) + '\n');
-    renameSync(temporary, path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new MathcoderError('output', `cannot write ${path}: ${code === 'ENOSPC' ? 'the disk is full' : errorMessage(error)}`);
-  }
+  writeJsonAtomically(path, manifest);
 }
 
 /** What distinguishes one model from another for resuming: its file's hash, or the server and its model's name. */
-function modelFingerprint(model: ModelIdentity): Record<string, unknown> {
+export function modelFingerprint(model: ModelIdentity): Record<string, unknown> {
   return model.file ? { backend: model.backend, sha256: model.file.sha256 } : { backend: model.backend, url: model.url ?? null, name: model.name };
 }
 

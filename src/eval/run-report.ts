@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStrictGrader } from '../grade/strict/strict-grader.js';
+import { writeFileAtomically } from '../util/atomic-file.js';
 import { runMetrics } from './eval-metrics.js';
 import { markdownReport, type RunReport } from './report-format.js';
 import { RUN_FILES, loadRun } from './run-files.js';
@@ -18,6 +18,6 @@ export async function buildRunReport(dir: string): Promise<RunReport> {
 /** Writes RUN_DIR/report.md and returns the report. */
 export async function writeRunReport(dir: string): Promise<RunReport> {
   const report = await buildRunReport(dir);
-  writeFileSync(join(dir, RUN_FILES.report), markdownReport(report));
+  writeFileAtomically(join(dir, RUN_FILES.report), markdownReport(report));
   return report;
 }
