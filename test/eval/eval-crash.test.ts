@@ -1,13 +1,16 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadRun } from '../../src/eval/run-files.js';
 import { runCli } from '../helpers/cli.js';
 import { REPO_ROOT, sharedPath } from '../helpers/shared.js';
+import { scaled } from '../helpers/test-scale.js';
 
-const PROBLEMS = 500;
+/** `npm test`: 60 problems, 6 kills; `npm run test:full`: 500 problems, 20 kills. */
+const PROBLEMS = scaled(60, 500);
+const KILLS = scaled(6, 20);
 const args = (out: string) => [
   'eval',
   '--backend', 'replay',
@@ -19,16 +22,17 @@ const args = (out: string) => [
 ];
 
 /**
- * Starts an eval and, once it has written new rows (it has passed its start-up), SIGKILLs it after a further
- * random `delayMs`; resolves with whether it had finished by itself first.
+ * Starts an eval and, once it has written `newRows` more rows (it has passed its start-up and is in the middle
+ * of its work), SIGKILLs it after a further random `delayMs`; resolves with whether it had finished by itself
+ * first. The kill waits for rows, not for time, so every kill lands mid-run on a machine of any speed.
  */
-function runAndKill(out: string, delayMs: number): Promise<{ finished: boolean }> {
+function runAndKill(out: string, newRows: number, delayMs: number): Promise<{ finished: boolean }> {
   const before = lines(out);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'cli', 'main.js'), ...args(out)], { stdio: 'ignore' });
     let timer: NodeJS.Timeout | undefined;
     const poll = setInterval(() => {
-      if (timer === undefined && lines(out) > before) {
+      if (timer === undefined && lines(out) >= before + newRows) {
         clearInterval(poll);
         timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
       }
@@ -46,9 +50,11 @@ function lines(out: string): number {
   return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '').length : 0;
 }
 
+const folder = mkdtempSync(join(tmpdir(), 'mc-crash-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
 describe('an evaluation killed at random points', () => {
-  it('resumes after 20 SIGKILLs to the same results as a run never interrupted, every problem exactly once', { timeout: 480_000 }, async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'mc-crash-'));
+  it(`resumes after ${KILLS} SIGKILLs to the same results as a run never interrupted, every problem exactly once`, async () => {
     const calm = join(folder, 'uninterrupted');
     const baseline = await runCli(args(calm));
     expect(baseline.code, baseline.stderr).toBe(0);
@@ -59,15 +65,15 @@ describe('an evaluation killed at random points', () => {
     let random = 20_251_125;
     const next = () => ((random = (random * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
     for (;;) {
-      const { finished } = await runAndKill(killed, next() * 600);
+      const { finished } = await runAndKill(killed, 1 + Math.floor(next() * 3), next() * 150);
       progress.push(lines(killed));
       if (finished) break;
       kills += 1;
-      if (kills >= 20) break;
+      if (kills >= KILLS) break;
     }
-    expect(kills).toBe(20);
+    expect(kills).toBe(KILLS);
     // Every kill landed after the run had written rows: each left the file a little longer.
-    expect(new Set(progress).size).toBe(20);
+    expect(new Set(progress).size).toBe(KILLS);
     expect(progress.at(-1)!).toBeLessThan(PROBLEMS);
     const resumed = await runCli(args(killed));
     expect(resumed.code, resumed.stderr).toBe(0);

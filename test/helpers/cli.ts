@@ -12,7 +12,10 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs `mathcoder ARGS` and collects its output. */
+/**
+ * Runs `mathcoder ARGS` and collects its output. The command is killed after `timeoutMs` (10 minutes unless
+ * given): a deadline for a hang, never for a slow machine.
+ */
 export function runCli(args: readonly string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -20,7 +23,7 @@ export function runCli(args: readonly string[], options: { env?: Record<string, 
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 600_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -54,7 +54,9 @@ export async function startFileServer(options: FileServerOptions): Promise<FileS
     const slice = body.subarray(start);
     if (options.breakAfterBytes !== undefined && !broken.has(path)) {
       broken.add(path);
-      response.write(slice.subarray(0, options.breakAfterBytes), () => setTimeout(() => response.socket?.destroy(), 20));
+      // End the connection once those bytes are written (FIN, not RST: a reset could discard bytes the client
+      // has not read yet, and the client would see a different failure on a slow machine).
+      response.write(slice.subarray(0, options.breakAfterBytes), () => response.socket?.end());
       return;
     }
     response.end(slice);

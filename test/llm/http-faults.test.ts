@@ -52,11 +52,9 @@ async function failure(promise: Promise<unknown>): Promise<MathcoderError> {
 describe('a model server that is down, errs, hangs or breaks off', () => {
   it('is a one-line error when nothing listens, after the retries', async () => {
     const port = await closedPort();
-    const started = Date.now();
     const error = await failure(completions(`http://127.0.0.1:${port}/v1`));
     expect(error.kind).toBe('backend');
     expect(error.message).toMatch(new RegExp(`^cannot connect to http://127\\.0\\.0\\.1:${port} \\(connection refused\\): is the model server running there\\? \\(3 attempts\\)$`));
-    expect(Date.now() - started).toBeLessThan(2_000);
     await expect(TgiBackend.connect({ ...FAST, baseUrl: `http://127.0.0.1:${port}`, bos: true, requiredTokens: [] })).rejects.toThrow(/connection refused/);
   });
 
@@ -79,11 +77,9 @@ describe('a model server that is down, errs, hangs or breaks off', () => {
   it('gives up on a server that hangs, at the per-request timeout', async () => {
     const server = await faulty('tgi', {}, { '/generate': 'hang' });
     const backend = await TgiBackend.connect({ timeoutMs: 150, retries: 1, retryDelayMs: 5, baseUrl: server.url, bos: true, requiredTokens: SPECIAL_TOKENS });
-    const started = Date.now();
     const result = await solveProblem(question, backend, sandbox);
     expect(result).toMatchObject({ stopReason: 'backend_error' });
     expect(result.error).toMatch(/did not answer within 150 ms \(--request-timeout\) \(2 attempts\)$/);
-    expect(Date.now() - started).toBeLessThan(3_000);
   });
 
   it('retries an answer cut off mid-stream, and reports one that always is', async () => {

@@ -30,7 +30,7 @@ function slowRow(): string {
       { role: 'system', content: system },
       { role: 'user', content: SLOW_QUESTION },
       { role: 'text', content: 'Let me wait and see.' },
-      { role: 'code', content: 'import time\ntime.sleep(60)' },
+      { role: 'code', content: 'import time\ntime.sleep(600)' },
       { role: 'execution', content: '' },
       { role: 'text', content: 'The answer is \\boxed{1}.' },
       { role: 'text', content: '1' },
@@ -62,7 +62,7 @@ async function serve(options: { concurrency?: number; maxWaiting?: number; token
   return server;
 }
 
-async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
   const started = Date.now();
   while (!(await condition())) {
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
@@ -309,11 +309,11 @@ describe('queue and cancellation', () => {
     const events = await readEvents(response, (event) => event === 'block-end' && sandbox.activeSessions > baseline);
     expect(events.some((event) => event.event === 'block-start')).toBe(true);
     await waitFor(() => sandbox.activeSessions === baseline + 1, 'the sleeping cell');
-    const started = Date.now();
     controller.abort();
-    await waitFor(() => sandbox.activeSessions === baseline, 'the session to close');
-    expect(Date.now() - started).toBeLessThan(5000);
-    expect((await health(server)).solveQueue.running).toBe(0);
+    // The cell sleeps for 10 minutes and its time limit is 2: the session can only close within one minute
+    // because the solve was cancelled.
+    await waitFor(() => sandbox.activeSessions === baseline, 'the session to close', 60_000);
+    await waitFor(async () => (await health(server)).solveQueue.running === 0, 'the slot to free');
   });
 
   it('cancels a JSON solve when its connection closes', async () => {
