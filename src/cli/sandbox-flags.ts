@@ -38,6 +38,7 @@ export function describeSandbox(info: SandboxInfo): string {
   const { python, isolation } = info;
   return (
     `python ${python.executable} ${python.python} (sympy ${python.sympy}, numpy ${python.numpy}, IPython ${python.ipython}); ` +
-    `isolation ${isolation.method}: network ${isolation.network}, file system ${isolation.filesystem}, user ${isolation.user}`
+    `isolation ${isolation.method}: network ${isolation.network}, file system ${isolation.filesystem}, user ${isolation.user}, ` +
+    `processes ${isolation.processes}, /tmp ${isolation.tmp}, memory ${isolation.memory}`
   );
 }

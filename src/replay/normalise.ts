@@ -11,8 +11,11 @@
 
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]/g;
 const ADDRESS = /\b0x[0-9a-fA-F]{6,16}\b/g;
-const IPYKERNEL_CELL_FILE = /\/tmp(?:\/mathcoder-sessions\/session-\d+)?\/ipykernel_\d+\/\d+\.py/g;
-const SESSION_DIR = /\/tmp\/mathcoder-sessions\/session-\d+/g;
+// A session's folder: /tmp itself (a private /tmp per session), or without namespaces a folder per session under
+// the sandbox's own folder (…/mathcoder-sbx-XXXXXX/work/session-N).
+const SESSION_DIR_PATTERN = String.raw`\/(?:[^\s'"]*\/mathcoder-sbx-[A-Za-z0-9]+\/work|tmp\/mathcoder-sessions)\/session-\d+`;
+const IPYKERNEL_CELL_FILE = new RegExp(String.raw`(?:${SESSION_DIR_PATTERN}|\/tmp)\/ipykernel_\d+\/\d+\.py`, 'g');
+const SESSION_DIR = new RegExp(SESSION_DIR_PATTERN, 'g');
 const TRAILING_SPACES = /[ \t]+$/gm;
 
 export function stripAnsi(text: string): string {

@@ -17,6 +17,13 @@ export interface SandboxOptions {
   readonly restoreStateAfterKill: boolean;
   /** How long the worker may take to import sympy/numpy/IPython and report ready. */
   readonly startTimeoutMs: number;
+  /**
+   * `auto`: a cgroup per session where the machine allows it, else a watchdog over the private memory of each
+   * session's processes; `watchdog` forces the watchdog (to test it on machines with cgroups).
+   */
+  readonly memoryEnforcement: 'auto' | 'watchdog';
+  /** The longest message a session may send; a longer one ends the session (its output is cut far below). */
+  readonly maxMessageBytes: number;
 }
 
 const GiB = 1024 ** 3;
@@ -27,10 +34,12 @@ export const DEFAULT_SANDBOX_OPTIONS: SandboxOptions = Object.freeze({
   poolSize: 2,
   timeoutMs: 10_000,
   killGraceMs: 2_000,
-  limits: Object.freeze({ memoryBytes: 2 * GiB, cpuSeconds: 600, processes: 64, fileSizeBytes: 64 * MiB, openFiles: 256 }),
+  limits: Object.freeze({ memoryBytes: 2 * GiB, addressSpaceBytes: null, cpuSeconds: 600, processes: 64, fileSizeBytes: 64 * MiB, openFiles: 256, tmpBytes: 256 * MiB }),
   output: Object.freeze({ maxChars: 16_000, headChars: 8_000, tailChars: 8_000 }),
   restoreStateAfterKill: false,
-  startTimeoutMs: 60_000,
+  startTimeoutMs: 120_000,
+  memoryEnforcement: 'auto',
+  maxMessageBytes: 64 * MiB,
 });
 
 /** ToRA's truncation of execution output: the first 200 and the last 200 characters. */

@@ -1,7 +1,7 @@
 import { MathcoderError } from '../errors.js';
 import type { SandboxOptions } from './options.js';
 import type { SessionProcess } from './session-process.js';
-import type { CellResult, RunOptions, SandboxSession, StreamChunk } from './types.js';
+import type { CellResult, RunOptions, SandboxSession } from './types.js';
 
 /** What the sandbox needs to give a session a new process after a kill. */
 export interface ProcessSupplier {
@@ -11,7 +11,7 @@ export interface ProcessSupplier {
 }
 
 type Outcome =
-  | { readonly kind: 'reply'; readonly reply: Record<string, unknown> }
+  | { readonly kind: 'reply'; readonly reply: CellResult }
   | { readonly kind: 'kill' | 'died'; readonly reason: string };
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
@@ -28,24 +28,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined>
       },
     );
   });
-}
-
-function toCellResult(reply: Record<string, unknown>): CellResult {
-  const streams = (reply.streams as Array<[string, string]> | undefined) ?? [];
-  const error = reply.error as { name: string; value: string; traceback: string[] } | null;
-  return {
-    status: reply.status as CellResult['status'],
-    executionCount: Number(reply.executionCount),
-    streams: streams.map(([name, text]): StreamChunk => ({ name: name === 'stderr' ? 'stderr' : 'stdout', text })),
-    result: typeof reply.result === 'string' ? reply.result : null,
-    displays: Array.isArray(reply.displays) ? reply.displays.map(String) : [],
-    error: error ? { name: error.name, value: error.value, traceback: error.traceback } : null,
-    truncated: reply.truncated === true,
-    outputChars: Number(reply.outputChars ?? 0),
-    durationMs: Number(reply.durationMs ?? 0),
-    stateLost: false,
-    message: null,
-  };
 }
 
 /**
@@ -102,8 +84,11 @@ export class PythonSession implements SandboxSession {
         cleanups.push(() => signal.removeEventListener('abort', onAbort));
       }
       cleanups.push(
-        process.onExit((code) =>
-          finish({ kind: 'died', reason: code === null ? 'the Python process ended during the cell' : `the Python process exited with code ${code} during the cell` }),
+        process.onExit((code, reason) =>
+          finish({
+            kind: 'died',
+            reason: reason ?? (code === null ? 'the Python process ended during the cell' : `the Python process exited with code ${code} during the cell`),
+          }),
         ),
       );
       if (!process.send(id, code, timeoutMs / 1000, (reply) => finish({ kind: 'reply', reply }))) {
@@ -122,7 +107,7 @@ export class PythonSession implements SandboxSession {
         ? ({ kind: 'kill', reason: 'the cell was cancelled before it ran' } as const)
         : await this.send(this.process, code, timeoutMs, options.signal);
       if (outcome.kind === 'reply') {
-        const result = toCellResult(outcome.reply);
+        const result = outcome.reply;
         this.lastExecutionCount = result.executionCount;
         if (result.status === 'ok') this.history.push(code);
         return result;
@@ -169,7 +154,7 @@ export class PythonSession implements SandboxSession {
         this.history.length = 0;
         return false;
       }
-      this.lastExecutionCount = Number(outcome.reply.executionCount);
+      this.lastExecutionCount = outcome.reply.executionCount;
     }
     return true;
   }

@@ -63,25 +63,43 @@ export interface SandboxSession {
 
 export type IsolationMethod = 'bwrap' | 'unshare' | 'none';
 
-/** What isolation was in force, stated in every result's metadata. */
+/** What isolation was in force, stated in every run's manifest and by every CLI run. */
 export interface IsolationInfo {
   readonly method: IsolationMethod;
   /** `none`: the session has no network interface but loopback; `host`: it can reach the network. */
   readonly network: 'none' | 'host';
-  /** `read-only`: only the session's working directory (and a private /tmp) is writable. */
-  readonly filesystem: 'read-only' | 'host';
+  /**
+   * `minimal`: only system libraries, the interpreter's own folders and the worker's scripts are visible (all
+   * read-only), with a private /tmp; `host-read-only`: the host's files are visible, writable only where the
+   * session's own uid may write; `host`: the host's files as this process's user sees them.
+   */
+  readonly filesystem: 'minimal' | 'host-read-only' | 'host';
   /** `per-session-uid`: each session runs as a uid of its own (process limits per session, strays killed by uid). */
   readonly user: 'per-session-uid' | 'current-user';
+  /** `per-session-namespace`: a session sees only its own processes and its strays end with it. */
+  readonly processes: 'per-session-namespace' | 'host';
+  /** `private`: each session has its own size-limited /tmp (and /dev/shm), gone when it ends. */
+  readonly tmp: 'private' | 'host';
+  /**
+   * How memory is limited across all processes of a session: a cgroup per session, a watchdog over the private
+   * memory of the session's processes, or only per process (RLIMIT_AS).
+   */
+  readonly memory: 'cgroup-v1' | 'cgroup-v2' | 'watchdog' | 'per-process';
   readonly limits: ResourceLimits;
 }
 
 export interface ResourceLimits {
+  /** All processes of a session together (where `memory` is not `per-process`). */
   readonly memoryBytes: number | null;
+  /** Each process's address space (RLIMIT_AS: a single allocation past it is a MemoryError); null: memoryBytes. */
+  readonly addressSpaceBytes: number | null;
   readonly cpuSeconds: number | null;
-  /** Only enforced with a per-session uid (RLIMIT_NPROC counts all of a uid's processes, and is ignored for root). */
+  /** Per session: a pids cgroup, or RLIMIT_NPROC with a uid of its own; not enforced otherwise. */
   readonly processes: number | null;
   readonly fileSizeBytes: number | null;
   readonly openFiles: number | null;
+  /** The size of a session's private /tmp (and it counts towards the memory limit under a cgroup). */
+  readonly tmpBytes: number | null;
 }
 
 export interface OutputLimits {

@@ -9,6 +9,7 @@ import { startReplayServer, type ReplayServer } from '../../src/llm/replay-serve
 import { PythonSandbox } from '../../src/sandbox/python-sandbox.js';
 import { RunCatalogue, SolveService, startServer, type HealthInfo, type RunningServer } from '../../src/server/index.js';
 import { publishedCases } from '../helpers/published-rows.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { sharedPath } from '../helpers/shared.js';
 import { SVAMP_TRAJECTORIES, makeReplayRun, readRows, temporaryFolder } from './replay-runs.js';
 
@@ -60,14 +61,6 @@ async function serve(options: { concurrency?: number; maxWaiting?: number; token
   const server = await startServer({ host: '127.0.0.1', port: 0, token: options.token ?? null, runs: RunCatalogue.open([runsDir]), service, version: 'test', webAppDir: null });
   servers.push(server);
   return server;
-}
-
-async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
-  const started = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 /** Reads server-sent events until `until` says stop (or the stream ends); returns them in order. */
