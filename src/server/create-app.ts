@@ -3,6 +3,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { MathcoderError, errorMessage } from '../errors.js';
 import { ApiError, errorBody } from './api-error.js';
+import { hostCheck } from './host-check.js';
 import type { HealthInfo } from './api-types.js';
 import { addRunRoutes } from './run-routes.js';
 import type { RunCatalogue } from './run-catalogue.js';
@@ -18,6 +19,8 @@ export interface AppOptions {
   readonly token: string | null;
   /** The built web app (dist/view); null serves the API alone. */
   readonly webAppDir: string | null;
+  /** Names besides the loopback ones the server may be reached by (Host and Origin checks). */
+  readonly allowedHosts?: readonly string[];
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -54,6 +57,8 @@ export function createApp(options: AppOptions): Hono {
     if (error instanceof MathcoderError && error.kind === 'input') return c.json(errorBody('bad-request', errorMessage(error)), 400);
     return c.json(errorBody('internal', `internal error: ${errorMessage(error)}`), 500);
   });
+
+  app.use('*', hostCheck({ allowedHosts: options.allowedHosts ?? [], tokenRequired: options.token !== null }));
 
   app.get('/health', (c) =>
     c.json<HealthInfo>({

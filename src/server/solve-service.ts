@@ -87,22 +87,36 @@ export class SolveService {
 
   /**
    * Runs an edited code cell in a fresh sandbox session, after replaying the cells before it (so its variables
-   * are there), and closes the session: re-running never disturbs another solve's session.
+   * are there), and closes the session: re-running never disturbs another solve's session. The setup cells and
+   * the cell share one time budget (the request's timeout_seconds, else the cell time limit).
    */
   async execute(request: ExecuteRequest, ticket: QueueTicket, signal: AbortSignal): Promise<ExecuteResult> {
     try {
       await ticket.ready;
       const style = this.options.syntax === 'mathcoder' ? 'mathcoder' : 'tora';
-      const timeoutMs = request.timeoutMs ?? this.options.cellTimeoutMs;
-      const runner = new CodeRunner(this.options.sandbox, style, timeoutMs);
+      // One time budget for the replayed cells and the cell together: a long list of setup cells cannot hold a
+      // slot for longer than one cell's limit.
+      const budgetMs = request.timeoutMs ?? this.options.cellTimeoutMs;
+      const deadline = performance.now() + budgetMs;
+      const runner = new CodeRunner(this.options.sandbox, style, budgetMs);
       const jobSignal = this.jobSignal(signal);
+      const spent = `not run: the time budget of ${budgetMs / 1000} s for the setup cells and the cell was spent`;
       try {
         const setup: Array<ExecuteResult['setup'][number]> = [];
         for (const code of request.setup) {
-          const run = await runner.run(code, Infinity, jobSignal);
+          const left = deadline - performance.now();
+          if (left <= 0) {
+            setup.push({ status: 'timeout', output: spent });
+            continue;
+          }
+          const run = await runner.run(code, left, jobSignal);
           setup.push({ status: run.record.status, output: run.output });
         }
-        const run = await runner.run(request.code, Infinity, jobSignal);
+        const left = deadline - performance.now();
+        if (left <= 0) {
+          return { output: spent, execution: { status: 'timeout', executionCount: 0, truncated: false, stateLost: false }, durationMs: 0, setup };
+        }
+        const run = await runner.run(request.code, left, jobSignal);
         return { output: run.output, execution: run.record, durationMs: run.durationMs, setup };
       } finally {
         await runner.close();

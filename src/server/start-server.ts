@@ -29,7 +29,7 @@ export function isLoopback(host: string): boolean {
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   if (!isLoopback(options.host) && options.token === null) {
-    throw new MathcoderError('input', `binding to ${options.host} lets other machines run code in the sandbox: give a bearer token with --token (or MATHCODER_TOKEN)`);
+    throw new MathcoderError('input', `binding to ${options.host} lets other machines run code in the sandbox: give a bearer token with --token-file FILE (or MATHCODER_TOKEN)`);
   }
   const app = createApp(options);
   const server = createAdaptorServer({ fetch: app.fetch, hostname: options.host, port: options.port }) as Server;

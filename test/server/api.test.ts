@@ -322,3 +322,60 @@ describe('queue and cancellation', () => {
     await waitFor(async () => (await health(server)).solveQueue.running === 0, 'the slot to free');
   });
 });
+
+/** A request with the headers a browser (or a rebound DNS name) would send: fetch cannot set Host. */
+function rawRequest(server: RunningServer, method: string, path: string, headers: Record<string, string>, body = ''): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(new URL(path, server.url), { method, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+describe('a loopback server and the web pages in the user browser', () => {
+  it('answers only to loopback host names: a rebound DNS name can neither read runs nor run code', async () => {
+    const server = await serve();
+    const port = new URL(server.url).port;
+    for (const path of ['/health', '/v1/runs', '/']) {
+      const rebound = await rawRequest(server, 'GET', path, { host: `evil.example:${port}` });
+      expect(rebound.status, path).toBe(403);
+      expect(JSON.parse(rebound.body).error.message).toMatch(/answers only to loopback names; start it with --allowed-host NAME/);
+    }
+    const execute = await rawRequest(server, 'POST', '/v1/execute', { host: `evil.example:${port}`, 'content-type': 'application/json' }, JSON.stringify({ code: 'open("/tmp/pwned", "w")' }));
+    expect(execute.status).toBe(403);
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) expect((await rawRequest(server, 'GET', '/health', { host })).status, host).toBe(200);
+  });
+
+  it('refuses requests from pages of other sites, and bodies that are not JSON', async () => {
+    const server = await serve();
+    const port = new URL(server.url).port;
+    const baseline = sandbox.activeSessions;
+    const crossSite = await rawRequest(server, 'POST', '/v1/execute', { host: `127.0.0.1:${port}`, origin: 'http://evil.example', 'content-type': 'text/plain' }, JSON.stringify({ code: '1 + 1' }));
+    expect(crossSite.status).toBe(403);
+    expect(JSON.parse(crossSite.body).error.code).toBe('forbidden-origin');
+    const read = await rawRequest(server, 'GET', '/v1/runs', { host: `127.0.0.1:${port}`, origin: 'https://evil.example' });
+    expect(read.status).toBe(403);
+    const plain = await rawRequest(server, 'POST', '/v1/execute', { host: `127.0.0.1:${port}`, 'content-type': 'text/plain' }, JSON.stringify({ code: '1 + 1' }));
+    expect(plain.status).toBe(415);
+    // The server's own pages are welcome.
+    const own = await rawRequest(server, 'POST', '/v1/execute', { host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}`, 'content-type': 'application/json' }, JSON.stringify({ code: '1 + 1' }));
+    expect(own.status).toBe(200);
+    expect(JSON.parse(own.body).output).toBe('2');
+    expect(sandbox.activeSessions).toBe(baseline);
+  });
+
+  it('gives the setup cells and the cell of POST /v1/execute one time budget together', async () => {
+    const server = await serve();
+    const setup = Array.from({ length: 6 }, () => 'import time\ntime.sleep(1)');
+    const answer = (await (await post(server, '/v1/execute', { setup, code: 'print("never")', timeout_seconds: 2 })).json()) as { output: string; execution: { status: string }; setup: Array<{ status: string; output: string }> };
+    // At most two one-second cells fit in two seconds: the rest never ran.
+    expect(answer.setup.slice(2).every((cell) => cell.status === 'timeout')).toBe(true);
+    expect(answer.setup.at(-1)!.output).toMatch(/not run: the time budget of 2 s for the setup cells and the cell was spent/);
+    expect(answer.execution.status).toBe('timeout');
+    expect(answer.output).not.toContain('never');
+  });
+});

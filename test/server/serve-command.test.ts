@@ -45,7 +45,8 @@ describe('mathcoder serve and view', () => {
     const cases: Array<[string[], RegExp]> = [
       [['view', join(temporary.folder, 'missing')], /^mathcoder: .*missing is not a folder: give run folders \(made by mathcoder eval --out DIR\)\n$/],
       [['view', empty], /^mathcoder: .*empty is not a run folder: it has no manifest\.json, and neither have its subfolders/],
-      [['serve', '--host', '0.0.0.0', '--port', '0'], /^mathcoder: binding to 0\.0\.0\.0 lets other machines run code in the sandbox: give a bearer token with --token \(or MATHCODER_TOKEN\)\n$/],
+      [['serve', '--host', '0.0.0.0', '--port', '0'], /^mathcoder: binding to 0\.0\.0\.0 lets other machines run code in the sandbox: give a bearer token with --token-file FILE \(or MATHCODER_TOKEN\)\n$/],
+      [['serve', '--token-file', join(temporary.folder, 'no-token'), '--port', '0'], /^mathcoder: cannot read --token-file .*no-token: no such file\n$/],
     ];
     for (const [args, message] of cases) {
       const result = await runCli(args);

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
+import { MathcoderError, errorMessage } from '../../errors.js';
 import { mathcoderVersion } from '../../eval/index.js';
 import type { ModelBackend } from '../../llm/create-backend.js';
 import { RunCatalogue, SolveService, startServer, type RunningServer } from '../../server/index.js';
@@ -11,6 +13,8 @@ export interface ServeFlags extends BackendFlagValues, SandboxFlagValues {
   readonly host: string;
   readonly port: number;
   readonly token?: string;
+  readonly tokenFile?: string;
+  readonly allowedHost: string[];
   readonly concurrency: number;
   readonly queue: number;
 }
@@ -29,7 +33,9 @@ export function addServerFlags(command: Command, defaults: { port: number }): Co
   command
     .option('--host <address>', 'address to listen on (anything but loopback needs --token)', '127.0.0.1')
     .option('--port <n>', 'port to listen on (0: a free one)', port, defaults.port)
-    .option('--token <token>', 'bearer token every /v1 request must carry (default: MATHCODER_TOKEN)')
+    .option('--token-file <file>', 'file holding the bearer token every /v1 request must carry (or set MATHCODER_TOKEN)')
+    .option('--token <token>', 'the bearer token itself (visible to every user of this machine in its process list: prefer --token-file or MATHCODER_TOKEN)')
+    .option('--allowed-host <names...>', 'host names besides 127.0.0.1/localhost/::1 this server may be reached by (Host and Origin checks)', [])
     .option('--concurrency <k>', 'problems solved at once', positiveInteger('--concurrency'), 2)
     .option('--queue <n>', 'solves that may wait for a free slot; more are answered 429', nonNegativeInteger('--queue'), 8);
   return addSandboxFlags(addBackendFlags(command, { backendHelp: 'model backend for POST /v1/solve (none unless --model or --base-url is given)' }));
@@ -39,6 +45,22 @@ export function addServerFlags(command: Command, defaults: { port: number }): Co
 async function optionalBackend(flags: ServeFlags): Promise<ModelBackend | null> {
   if (flags.backend === 'embedded' && flags.model === undefined) return null;
   return backendFromFlags(flags, { sequences: flags.concurrency });
+}
+
+/** The bearer token: from --token-file, MATHCODER_TOKEN or --token (in that order of preference), or none. */
+export function serverToken(flags: Pick<ServeFlags, 'token' | 'tokenFile'>): string | null {
+  if (flags.tokenFile !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(flags.tokenFile, 'utf8');
+    } catch (error) {
+      throw new MathcoderError('input', `cannot read --token-file ${flags.tokenFile}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorMessage(error)}`);
+    }
+    const token = text.trim();
+    if (token === '') throw new MathcoderError('input', `--token-file ${flags.tokenFile} is empty: put the token in it`);
+    return token;
+  }
+  return flags.token ?? (process.env.MATHCODER_TOKEN?.trim() || null);
 }
 
 function waitForSignal(): Promise<void> {
@@ -59,7 +81,7 @@ function waitForSignal(): Promise<void> {
  */
 export async function runServer(flags: ServeFlags, runDirs: readonly string[], onListening: (url: string) => void = () => undefined): Promise<void> {
   const runs = RunCatalogue.open(runDirs);
-  const token = flags.token ?? process.env.MATHCODER_TOKEN ?? null;
+  const token = serverToken(flags);
   const backend = await optionalBackend(flags);
   let server: RunningServer | null = null;
   try {
@@ -73,7 +95,7 @@ export async function runServer(flags: ServeFlags, runDirs: readonly string[], o
         solveQueue: { concurrency: flags.concurrency, maxWaiting: flags.queue },
         executeQueue: { concurrency: 2, maxWaiting: 8 },
       });
-      server = await startServer({ host: flags.host, port: flags.port, token, runs, service, version: mathcoderVersion(), webAppDir: WEB_APP_DIR });
+      server = await startServer({ host: flags.host, port: flags.port, token, runs, service, version: mathcoderVersion(), webAppDir: WEB_APP_DIR, allowedHosts: flags.allowedHost });
       const url = token === null ? server.url : `${server.url}?token=${encodeURIComponent(token)}`;
       process.stdout.write(`${url}\n`);
       process.stderr.write(`runs: ${runs.size} from ${runDirs.length === 0 ? '(none given)' : runDirs.join(', ')}\n`);
