@@ -12,6 +12,7 @@ import type { Sandbox, SandboxInfo } from '../sandbox/types.js';
 import { solveProblem } from '../solve/solve-problem.js';
 import type { SolveResult } from '../solve/types.js';
 import { forEachConcurrent } from '../util/concurrency.js';
+import { FolderLock } from '../util/folder-lock.js';
 import type { EvalConfig } from './eval-config.js';
 import { latestRows, parseEvalRow, rowKey, type EvalRow, type GradeRecord } from './eval-row.js';
 import { ResultsFile } from './results-file.js';
@@ -79,6 +80,8 @@ export interface RunEvalOptions {
   readonly onStart?: (plan: readonly DatasetPlan[]) => void;
   readonly onProgress?: (progress: EvalProgress) => void;
   readonly signal?: AbortSignal;
+  /** The lock on runDir when the caller took it already (the CLI does, before it starts anything heavy). */
+  readonly lock?: FolderLock;
 }
 
 export interface EvalOutcome {
@@ -191,8 +194,21 @@ function interleave<T>(lists: ReadonlyArray<readonly T[]>): T[] {
   return result;
 }
 
+/**
+ * Runs (or resumes) an evaluation into options.runDir. One process at a time writes a run folder: a second one
+ * is refused with a message naming the first (a lock left by a process that died is taken over).
+ */
 export async function runEval(options: RunEvalOptions): Promise<EvalOutcome> {
   checkWritable(options.runDir);
+  const lock = options.lock ?? FolderLock.acquire(options.runDir, 'mathcoder eval');
+  try {
+    return await runLockedEval(options);
+  } finally {
+    if (options.lock === undefined) lock.release();
+  }
+}
+
+async function runLockedEval(options: RunEvalOptions): Promise<EvalOutcome> {
   const manifest = prepareManifest(options);
   const opened = ResultsFile.open(join(options.runDir, RUN_FILES.results), { parseRow: parseEvalRow });
   const results = opened.file;

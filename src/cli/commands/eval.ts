@@ -15,6 +15,7 @@ import { writeRunReport } from '../../eval/run-report.js';
 import type { EvalConfig } from '../../eval/eval-config.js';
 import type { ModelBackend } from '../../llm/create-backend.js';
 import { readJsonlSync } from '../../util/jsonl.js';
+import { FolderLock } from '../../util/folder-lock.js';
 import { addBackendFlags, backendFromFlags, resolveModelFlag, type BackendFlagValues } from '../backend-flags.js';
 import { EvalProgressDisplay } from '../eval-progress.js';
 import { startReplayServerProcess, type ReplayServerProcess } from '../replay-server-process.js';
@@ -164,6 +165,8 @@ export function registerEvalCommand(program: Command): void {
       const names = parseDatasets(flags.datasets, references ? [...references.byDataset.keys()] : PAPER_SETS);
       const config = configFrom(flags, names);
       const runDir = resolve(flags.out);
+      // One eval at a time writes a run folder: a second is refused here, before anything heavy starts.
+      const lock = FolderLock.acquire(runDir, `mathcoder ${process.argv.slice(2).join(' ')}`.slice(0, 300));
       // The sandbox takes a second or two to import and warm sympy: it starts while the data and the model load.
       const sandboxStarting = startSandbox(flags, { poolSize: Math.min(config.concurrency, 8) });
       sandboxStarting.catch(() => undefined);
@@ -177,7 +180,7 @@ export function registerEvalCommand(program: Command): void {
           try {
             const sandbox = await sandboxStarting;
             const model = await modelIdentity(flags, backend, runDir, resolvedModel?.path ?? null, references?.model ?? null, server);
-            const outcome = await runWithProgress({ runDir, config, datasets, datasetRecords, backend, model, sandbox, command: process.argv.slice(2), ...(flags.force ? { force: true } : {}) });
+            const outcome = await runWithProgress({ runDir, config, datasets, datasetRecords, backend, model, sandbox, lock, command: process.argv.slice(2), ...(flags.force ? { force: true } : {}) });
             const report = await writeRunReport(runDir);
             process.stdout.write(markdownSummary(report));
             const summary = `${outcome.written} rows written, ${outcome.skipped} already done${outcome.failed ? `, ${outcome.failed} failed (redone on resume)` : ''}`;
@@ -192,6 +195,7 @@ export function registerEvalCommand(program: Command): void {
         }
       } finally {
         await (await sandboxStarting.catch(() => null))?.close();
+        lock.release();
       }
     }),
   );
