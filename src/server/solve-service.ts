@@ -1,4 +1,4 @@
-import type { SyntaxName } from '../format/index.js';
+import { getSyntax, type SyntaxName } from '../format/index.js';
 import type { ModelBackend } from '../llm/create-backend.js';
 import type { Sandbox } from '../sandbox/types.js';
 import { CodeRunner } from '../solve/code-runner.js';
@@ -92,9 +92,10 @@ export class SolveService {
   async execute(request: ExecuteRequest, ticket: QueueTicket, signal: AbortSignal): Promise<ExecuteResult> {
     try {
       await ticket.ready;
-      const style = this.options.syntax === 'mathcoder' ? 'mathcoder' : 'tora';
+      const syntax = getSyntax(this.options.syntax);
       const timeoutMs = request.timeoutMs ?? this.options.cellTimeoutMs;
-      const runner = new CodeRunner(this.options.sandbox, style, timeoutMs);
+      // The cells above run first in the same session, whatever the dialect's own state policy.
+      const runner = new CodeRunner(this.options.sandbox, { ...syntax.execution, state: 'stateful' }, syntax.escape, timeoutMs);
       const jobSignal = this.jobSignal(signal);
       try {
         const setup: Array<ExecuteResult['setup'][number]> = [];
