@@ -81,16 +81,18 @@ const endsWithProgram = (before: string) => {
   return last?.type === 'code' && last.closed;
 };
 const segments = (text: string) => splitFrames(HARMONY_FRAME, text, endsWithProgram);
-const assistantBlocks = (text: string) =>
+const blocksOf = (text: string) =>
   segments(text).flatMap((segment): ParsedBlock[] =>
     segment.kind === 'model' ? harmonyBlocks(segment.text) : [{ type: 'execution', content: segment.output, closed: true, typeImplied: false }],
   );
 
 function parseGeneration(text: string): ParsedGeneration {
   const at = text.indexOf(RETURN);
-  if (at < 0) return { blocks: assistantBlocks(text), endOfMessage: false, strays: [], trailing: '' };
-  return { blocks: assistantBlocks(text.slice(0, at)), endOfMessage: true, strays: [], trailing: text.slice(at + RETURN.length) };
+  if (at < 0) return { blocks: blocksOf(text), endOfMessage: false, strays: [], trailing: '' };
+  return { blocks: blocksOf(text.slice(0, at)), endOfMessage: true, strays: [], trailing: text.slice(at + RETURN.length) };
 }
+
+const assistantBlocks = (text: string) => [...parseGeneration(text).blocks];
 
 function renderAssistant(blocks: readonly Block[]): string {
   let text = '';

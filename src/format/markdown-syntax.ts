@@ -187,6 +187,14 @@ function markdownSyntax(dialect: MarkdownDialect): TrajectorySyntax {
   const { template, frame } = dialect;
   const segments = (text: string) => splitFrames(frame, text, endsWithMarkdownProgram);
   const render = (conversation: Conversation) => renderMarkdownConversation(conversation, template);
+  const endOfMessage = template.endOfMessage.trim();
+  /** The blocks up to the end of the message (what follows it is ignored, as parseGeneration does). */
+  const assistantBlocks = (text: string) => {
+    const at = endOfMessage === '' ? -1 : text.indexOf(endOfMessage);
+    return segments(at < 0 ? text : text.slice(0, at)).flatMap((segment): ParsedBlock[] =>
+      segment.kind === 'model' ? parseMarkdownBlocks(segment.text) : [{ type: 'execution', content: segment.output, closed: true, typeImplied: false }],
+    );
+  };
   return Object.freeze({
     name: dialect.name,
     render,
@@ -204,10 +212,7 @@ function markdownSyntax(dialect: MarkdownDialect): TrajectorySyntax {
     stopEndsBlock: (stop: string) => stop.startsWith('```'),
     continuesAfterText: false,
     appendExecution: (transcript: string, output: string, index: number) => appendFrame(frame, transcript, output, index),
-    assistantBlocks: (text: string) =>
-      segments(text).flatMap((segment): ParsedBlock[] =>
-        segment.kind === 'model' ? parseMarkdownBlocks(segment.text) : [{ type: 'execution', content: segment.output, closed: true, typeImplied: false }],
-      ),
+    assistantBlocks,
     segments,
     program: (code: string, transcript: string) => ({ code: dialect.execution.state === 'rerun-earlier' ? qwenProgram(transcript) : code }),
   });

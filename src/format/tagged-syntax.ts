@@ -70,7 +70,7 @@ function taggedSyntax(dialect: TaggedDialect): TrajectorySyntax {
     return last?.type === 'code' && last.closed;
   };
   const segments = (text: string) => splitFrames(frame, text, endsWithProgram);
-  const assistantBlocks = (text: string) =>
+  const blocksOf = (text: string) =>
     segments(text).flatMap((segment): ParsedBlock[] =>
       segment.kind === 'model' ? parseTags(segment.text, codeOpen, codeClose) : [{ type: 'execution', content: segment.output, closed: true, typeImplied: false }],
     );
@@ -82,12 +82,13 @@ function taggedSyntax(dialect: TaggedDialect): TrajectorySyntax {
       const at = segment.kind === 'model' ? segment.text.indexOf(IM_END) : -1;
       if (at >= 0) {
         const end = offset + at;
-        return { blocks: assistantBlocks(text.slice(0, end)), endOfMessage: true, strays: [], trailing: text.slice(end + IM_END.length) };
+        return { blocks: blocksOf(text.slice(0, end)), endOfMessage: true, strays: [], trailing: text.slice(end + IM_END.length) };
       }
       offset += segment.text.length;
     }
-    return { blocks: assistantBlocks(text), endOfMessage: false, strays: [], trailing: '' };
+    return { blocks: blocksOf(text), endOfMessage: false, strays: [], trailing: '' };
   };
+  const assistantBlocks = (text: string) => [...parseGeneration(text).blocks];
 
   const renderAssistant = (blocks: readonly Block[]): string => {
     let text = '';
@@ -115,11 +116,12 @@ function taggedSyntax(dialect: TaggedDialect): TrajectorySyntax {
     const at = text.indexOf(ASSISTANT_MARKER);
     if (at < 0) return parseMarkdownConversation(text, QWEN_TEMPLATE);
     const header = at === 0 ? { messages: [] } : parseMarkdownConversation(text.slice(0, at), QWEN_TEMPLATE);
-    let body = text.slice(at + ASSISTANT_MARKER.length);
+    const body = text.slice(at + ASSISTANT_MARKER.length);
     const parsed = parseGeneration(body);
+    // An ended message is closed as render closes it; anything else stays open, its text kept whole.
     const ended = parsed.endOfMessage && parsed.trailing === '\n';
-    if (ended) body = body.slice(0, body.length - `${IM_END}\n`.length);
-    const assistant: Message = { role: 'assistant', content: assistantBlocks(body).map((block) => ({ type: block.type, content: block.content })) };
+    const blocks = ended ? parsed.blocks : blocksOf(body);
+    const assistant: Message = { role: 'assistant', content: blocks.map((block) => ({ type: block.type, content: block.content })) };
     return { messages: [...header.messages, assistant], open: !ended };
   };
 

@@ -129,6 +129,24 @@ function nemoPostprocess(text: string): string {
 }
 
 /**
+ * IPython's Plain traceback layout (NeMo-Skills' `sandbox_traceback_verbosity = "plain"`) from the sandbox's
+ * Context layout: the header line, then each frame's location and failing line, then the exception. Syntax errors
+ * are laid out the same in both.
+ */
+function plainTraceback(traceback: readonly string[]): string {
+  if (traceback.length < 3 || !traceback[1]!.includes('Traceback (most recent call last)')) return traceback.join('\n');
+  const frames = traceback.slice(2, -1).map((frame) => {
+    const lines = frame.split('\n');
+    const [location = '', name] = lines[0]!.trim().split(/, in (?=[^,]*$)/);
+    const failing = lines.find((line) => /^-+>\s*\d+/.test(line));
+    const source = failing?.replace(/^-+>\s*\d+\s?/, '').trim();
+    const caller = name === undefined ? '' : ` in ${name.replace(/\(.*$/, '')}`;
+    return `  ${location}${caller}${source ? `\n    ${source}` : ''}`;
+  });
+  return ['Traceback (most recent call last):', ...frames, traceback.at(-1)!].join('\n');
+}
+
+/**
  * NeMo-Skills' IPython sandbox: a TerminalInteractiveShell writes prints, `Out[n]:` displays and tracebacks to its
  * stdout; each of stdout and stderr is post-processed and cut at `max_code_output_characters` with "<output cut>";
  * the `qwen` output format writes stdout then stderr.
@@ -143,7 +161,7 @@ function nemoOutput(result: CellResult, policy: ExecutionPolicy, timeoutMs: numb
   } else {
     stdout = stdoutOf(result) + result.displays.map((display) => `${display}\n`).join('');
     if (result.result !== null) stdout += result.result.includes('\n') ? `\n${result.result}\n` : `${result.result}\n`;
-    if (result.status === 'error' && result.error) stdout += `${result.error.traceback.join('\n')}\n`;
+    if (result.status === 'error' && result.error) stdout += `${plainTraceback(result.error.traceback)}\n`;
     stderr = stderrOf(result) + (result.status === 'timeout' ? timeoutLine : '');
   }
   return truncateText(nemoPostprocess(stdout), policy.truncation) + truncateText(nemoPostprocess(stderr), policy.truncation);
