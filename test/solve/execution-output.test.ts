@@ -56,7 +56,7 @@ describe("a dialect's runner output", () => {
   });
 
   it("gpt-oss's Jupyter tool: results and prints, the traceback after them, the [WARN] and [ERROR] lines", { timeout: 60_000 }, async () => {
-    const [withError, silent, timeout] = await outputs('harmony', ['print("a")\n1/0', 'z = 1', SLEEP], 1500);
+    const [withError = '', silent, timeout] = await outputs('harmony', ['print("a")\n1/0', 'z = 1', SLEEP], 1500);
     expect(withError.startsWith('a\n')).toBe(true);
     expect(withError).toContain('ZeroDivisionError: division by zero');
     expect(withError.split('ZeroDivisionError: division by zero').length).toBe(2);
