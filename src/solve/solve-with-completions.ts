@@ -115,7 +115,7 @@ export async function solveWithCompletions(question: string, backend: Completion
         stopReason = 'loop';
         break;
       }
-      const request = syntax.program(last.content, transcript);
+      const request = syntax.program(last.content, transcript.trimEnd());
       const run = 'code' in request ? await runner.run(request.code, deadline.remainingMs(), deadline.signal) : null;
       const output = run?.output ?? syntax.escape('reply' in request ? request.reply : '');
       const durationMs = run?.durationMs ?? 0;
