@@ -1,7 +1,7 @@
 import { MathcoderError } from '../errors.js';
 import { NO_TRUNCATION, PIPE_TOKEN_PATTERN, neutraliseControlText, type ExecutionPolicy } from './dialect.js';
 import type { ParsedBlock, ParsedGeneration } from './parsed-generation.js';
-import { appendFrame, splitFrames, type RunnerFrame } from './runner-frame.js';
+import { appendFrame, framedReader, type RunnerFrame } from './runner-frame.js';
 import type { PromptSettings, TrajectorySyntax } from './trajectory-syntax.js';
 import type { Block, Conversation, Message, Role } from './types.js';
 
@@ -76,15 +76,7 @@ function harmonyBlocks(text: string): ParsedBlock[] {
   return blocks;
 }
 
-const endsWithProgram = (before: string) => {
-  const last = harmonyBlocks(before).at(-1);
-  return last?.type === 'code' && last.closed;
-};
-const segments = (text: string) => splitFrames(HARMONY_FRAME, text, endsWithProgram);
-const blocksOf = (text: string) =>
-  segments(text).flatMap((segment): ParsedBlock[] =>
-    segment.kind === 'model' ? harmonyBlocks(segment.text) : [{ type: 'execution', content: segment.output, closed: true, typeImplied: false }],
-  );
+const { segments, blocks: blocksOf } = framedReader(HARMONY_FRAME, harmonyBlocks);
 
 function parseGeneration(text: string): ParsedGeneration {
   const at = text.indexOf(RETURN);

@@ -3,7 +3,7 @@ import { HEAD_TAIL_400, PIPE_TOKEN_PATTERN, neutraliseControlText, type Executio
 import type { ParsedBlock, ParsedGeneration } from './parsed-generation.js';
 import { promptConversation, SYSTEM_PROMPTS } from './prompt.js';
 import { qwenProgram } from './qwen-program.js';
-import { appendFrame, splitFrames, type RunnerFrame } from './runner-frame.js';
+import { appendFrame, framedReader, type RunnerFrame } from './runner-frame.js';
 import { escapeSpecialTokens } from './special-tokens.js';
 import type { PromptSettings, SyntaxName, TrajectorySyntax } from './trajectory-syntax.js';
 import type { Block, Conversation, Message, Role } from './types.js';
@@ -164,14 +164,6 @@ function markdownFrame(notice: (index: number) => string): RunnerFrame {
 export const QWEN_MAX_EXECUTIONS = 4;
 export const QWEN_LIMIT_NOTICE = '\nReach max function call limit.';
 
-/** Whether the text before a runner frame ends with a finished code block. */
-function endsWithMarkdownProgram(before: string): boolean {
-  const last = parseMarkdownBlocks(before)
-    .filter((block) => block.type !== 'text' || block.content.trim() !== '')
-    .at(-1);
-  return last?.type === 'code' && last.closed;
-}
-
 interface MarkdownDialect {
   readonly name: SyntaxName;
   readonly title: string;
@@ -185,15 +177,13 @@ interface MarkdownDialect {
 
 function markdownSyntax(dialect: MarkdownDialect): TrajectorySyntax {
   const { template, frame } = dialect;
-  const segments = (text: string) => splitFrames(frame, text, endsWithMarkdownProgram);
+  const reader = framedReader(frame, parseMarkdownBlocks);
   const render = (conversation: Conversation) => renderMarkdownConversation(conversation, template);
   const endOfMessage = template.endOfMessage.trim();
   /** The blocks up to the end of the message (what follows it is ignored, as parseGeneration does). */
   const assistantBlocks = (text: string) => {
     const at = endOfMessage === '' ? -1 : text.indexOf(endOfMessage);
-    return segments(at < 0 ? text : text.slice(0, at)).flatMap((segment): ParsedBlock[] =>
-      segment.kind === 'model' ? parseMarkdownBlocks(segment.text) : [{ type: 'execution', content: segment.output, closed: true, typeImplied: false }],
-    );
+    return reader.blocks(at < 0 ? text : text.slice(0, at));
   };
   return Object.freeze({
     name: dialect.name,
@@ -213,7 +203,7 @@ function markdownSyntax(dialect: MarkdownDialect): TrajectorySyntax {
     continuesAfterText: false,
     appendExecution: (transcript: string, output: string, index: number) => appendFrame(frame, transcript, output, index),
     assistantBlocks,
-    segments,
+    segments: reader.segments,
     program: (code: string, transcript: string) => ({ code: dialect.execution.state === 'rerun-earlier' ? qwenProgram(transcript) : code }),
   });
 }

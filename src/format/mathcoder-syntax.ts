@@ -2,7 +2,7 @@ import { MathcoderError } from '../errors.js';
 import { NO_TRUNCATION, type ExecutionPolicy } from './dialect.js';
 import type { ParsedBlock, ParsedGeneration } from './parsed-generation.js';
 import { promptConversation, SYSTEM_PROMPTS } from './prompt.js';
-import { appendFrame, splitFrames, type RunnerFrame } from './runner-frame.js';
+import { appendFrame, framedReader, type RunnerFrame } from './runner-frame.js';
 import { SPECIAL_TOKEN_PATTERN, TOKENS, containsSpecialToken, escapeSpecialTokens, type SpecialToken } from './special-tokens.js';
 import type { PromptSettings, TrajectorySyntax } from './trajectory-syntax.js';
 import type { Block, BlockType, Conversation, Message, Role } from './types.js';
@@ -179,10 +179,7 @@ const MATHCODER_EXECUTION: ExecutionPolicy = {
   skipCodeAfterBoxed: false,
 };
 
-function endsWithMathcoderProgram(before: string): boolean {
-  const last = parseMathcoderGeneration(before).blocks.at(-1);
-  return last?.type === 'code' && last.closed;
-}
+const mathcoderReader = framedReader(MATHCODER_FRAME, (text) => [...parseMathcoderGeneration(text).blocks]);
 
 export const MATHCODER_SYNTAX: TrajectorySyntax = Object.freeze({
   name: 'mathcoder',
@@ -208,6 +205,6 @@ export const MATHCODER_SYNTAX: TrajectorySyntax = Object.freeze({
   continuesAfterText: true,
   appendExecution: (transcript: string, output: string, index: number) => appendFrame(MATHCODER_FRAME, transcript, output, index),
   assistantBlocks: (text: string) => [...parseMathcoderGeneration(text).blocks],
-  segments: (text: string) => splitFrames(MATHCODER_FRAME, text, endsWithMathcoderProgram),
+  segments: mathcoderReader.segments,
   program: (code: string) => ({ code }),
 });

@@ -1,3 +1,5 @@
+import type { ParsedBlock } from './parsed-generation.js';
+
 /**
  * The text a runner writes into a trajectory after a program: the output between an opening and a closing
  * string, and, in some dialects, a notice that depends on how many programs have run (NeMo-Skills' "Remaining
@@ -51,4 +53,24 @@ export function splitFrames(frame: RunnerFrame, text: string, endsWithProgram: (
   }
   if (position < text.length) segments.push({ kind: 'model', text: text.slice(position) });
   return segments;
+}
+
+/**
+ * Reads an assistant message through a dialect's frame: `segments` splits it at the runner's frames (each after a
+ * finished program, as `parseModel` reads the model's text), `blocks` gives the model text's blocks with each
+ * frame's output as an execution block.
+ */
+export function framedReader(frame: RunnerFrame, parseModel: (text: string) => ParsedBlock[]) {
+  const endsWithProgram = (before: string) => {
+    const last = parseModel(before)
+      .filter((block) => block.type !== 'text' || block.content.trim() !== '')
+      .at(-1);
+    return last?.type === 'code' && last.closed;
+  };
+  const segments = (text: string) => splitFrames(frame, text, endsWithProgram);
+  const blocks = (text: string) =>
+    segments(text).flatMap((segment): ParsedBlock[] =>
+      segment.kind === 'model' ? parseModel(segment.text) : [{ type: 'execution', content: segment.output, closed: true, typeImplied: false }],
+    );
+  return { segments, blocks };
 }

@@ -2,7 +2,7 @@ import { PIPE_TOKEN_PATTERN, HEAD_TAIL_400, neutraliseControlText, NO_TRUNCATION
 import { parseMarkdownConversation, QWEN_TEMPLATE } from './markdown-syntax.js';
 import type { ParsedBlock, ParsedGeneration } from './parsed-generation.js';
 import { BAD_TOOL_CALL, PYTHON_TOOL, PYTHON_TOOL_SYSTEM_PROMPT, pythonCallCode, pythonJson } from './python-tool.js';
-import { appendFrame, splitFrames, type RunnerFrame } from './runner-frame.js';
+import { appendFrame, framedReader, type RunnerFrame } from './runner-frame.js';
 import type { ProgramRequest, PromptSettings, SyntaxName, TrajectorySyntax } from './trajectory-syntax.js';
 import type { Block, Conversation, Message } from './types.js';
 
@@ -65,15 +65,7 @@ function taggedSyntax(dialect: TaggedDialect): TrajectorySyntax {
   const { codeOpen, codeClose, frame } = dialect;
   const stopStrings = [codeClose, ...CHATML_STOPS];
   const escape = (text: string) => neutraliseControlText(text, dialect.control);
-  const endsWithProgram = (before: string) => {
-    const last = parseTags(before, codeOpen, codeClose).at(-1);
-    return last?.type === 'code' && last.closed;
-  };
-  const segments = (text: string) => splitFrames(frame, text, endsWithProgram);
-  const blocksOf = (text: string) =>
-    segments(text).flatMap((segment): ParsedBlock[] =>
-      segment.kind === 'model' ? parseTags(segment.text, codeOpen, codeClose) : [{ type: 'execution', content: segment.output, closed: true, typeImplied: false }],
-    );
+  const { segments, blocks: blocksOf } = framedReader(frame, (text) => parseTags(text, codeOpen, codeClose));
 
   /** The end of the message: `<|im_end|>` in the model's own text (the Hermes runner writes one in its frames). */
   const parseGeneration = (text: string): ParsedGeneration => {
