@@ -110,7 +110,7 @@ started = performance.now();
 const states = await Promise.all(
   allProblems.map(async ({ problem }) => {
     const prompt = MATHCODER_SYNTAX.render(promptConversation(escapeSpecialTokens(problem.question), { system: SYSTEM_PROMPTS.data, querySuffix: '\n', bos: true }));
-    return { transcript: prompt, done: false, session: await backend.openSession(), runner: new CodeRunner(sandbox, 'mathcoder', 10_000), code: null as string | null };
+    return { transcript: prompt, done: false, session: await backend.openSession(), runner: new CodeRunner(sandbox, MATHCODER_SYNTAX.execution, escapeSpecialTokens, 10_000), code: null as string | null };
   }),
 );
 for (let round = 0; round < 16 && states.some((state) => !state.done); round += 1) {

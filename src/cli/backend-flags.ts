@@ -18,7 +18,15 @@ export function addBackendFlags(command: Command, options: { extraBackends?: rea
     .option('--model <model>', `embedded: a .gguf file, hf:OWNER/REPO/FILE.gguf or a catalogue name (default ${DEFAULT_MODEL}); HTTP backends: the served model's name`)
     .option('--base-url <url>', 'the model server (HTTP backends), e.g. http://127.0.0.1:8000/v1')
     .option('--api-key <key>', 'bearer token for the server (default: OPENAI_API_KEY)')
-    .addOption(new Option('--syntax <name>', 'trajectory syntax: MathCoder special tokens, or ToRA/Qwen Markdown').choices([...SYNTAX_NAMES]).default('mathcoder'))
+    .addOption(
+      new Option(
+        '--syntax <name>',
+        'trajectory syntax (dialect): MathCoder special tokens; ToRA or Qwen2.5-Math Markdown (qwen: stateful session, qwen-stateless: earlier programs re-run); ' +
+          'OpenMath-Nemotron <tool_call> tags; Hermes JSON tool calls (Qwen chat template); gpt-oss harmony; ReTool <code>/<interpreter>',
+      )
+        .choices([...SYNTAX_NAMES])
+        .default('mathcoder'),
+    )
     .option('--no-bos', 'do not put a BOS token before the prompt')
     .addOption(new Option('--stop-mode <mode>', 'openai-completions: how special-token stops are requested (SPEC 4.5)').choices(['stop-strings', 'stop-token-ids']).default('stop-strings'))
     .option('--context-size <tokens>', "the model's context window (default: the model's or the server's)", positiveInteger('--context-size'))

@@ -1,11 +1,12 @@
 import { Option, type Command } from 'commander';
-import { SYSTEM_PROMPTS, type SystemPromptName } from '../format/index.js';
+import { promptSettingsFor, SYSTEM_PROMPTS, type PromptSettings, type SyntaxName, type SystemPromptName } from '../format/index.js';
 import { DEFAULT_LIMITS, type SolveLimits } from '../solve/index.js';
 import { nonNegativeInteger, nonNegativeNumber, positiveInteger, positiveNumber, probability } from './run-command.js';
 
 /** The flags of every command that runs the solve loop: the prompt, the loop's limits and sampling. */
 export interface SolveFlagValues {
-  readonly system: SystemPromptName;
+  /** Absent: the dialect's own system text. */
+  readonly system?: SystemPromptName;
   readonly maxRounds: number;
   readonly maxTokens: number;
   readonly deadline?: number;
@@ -26,7 +27,11 @@ export interface SolveFlagOptions {
 
 export function addSolveFlags(command: Command, options: SolveFlagOptions): Command {
   command
-    .addOption(new Option('--system <name>', 'system prompt: data (the published runs), boxed (--syspt), empty').choices(Object.keys(SYSTEM_PROMPTS)).default('data'))
+    .addOption(
+      new Option('--system <name>', "MathCoder's system prompts: data (the published runs), boxed (--syspt), empty (default: the dialect's own; data for mathcoder)").choices(
+        Object.keys(SYSTEM_PROMPTS),
+      ),
+    )
     .option('--max-rounds <n>', `generation calls per ${options.noun} (${DEFAULT_LIMITS.maxRounds} as the released code, 32 as the paper)`, positiveInteger('--max-rounds'), DEFAULT_LIMITS.maxRounds)
     .option('--max-tokens <n>', 'new tokens per generation call', positiveInteger('--max-tokens'), DEFAULT_LIMITS.maxTokensPerBlock)
     .option('--deadline <seconds>', `wall-clock limit per ${options.noun}`, positiveNumber('--deadline'))
@@ -36,6 +41,11 @@ export function addSolveFlags(command: Command, options: SolveFlagOptions): Comm
   if (options.seed === undefined) command.option('--seed <n>', options.seedHelp ?? 'sampling seed', nonNegativeInteger('--seed'));
   else command.option('--seed <n>', options.seedHelp ?? 'sampling seed', nonNegativeInteger('--seed'), options.seed);
   return command;
+}
+
+/** The system text and query suffix of a run: --system when given, else the dialect's own. */
+export function promptSettings(flags: Pick<SolveFlagValues, 'system'>, syntax: SyntaxName): PromptSettings {
+  return promptSettingsFor(syntax, flags.system === undefined ? undefined : SYSTEM_PROMPTS[flags.system]);
 }
 
 export function solveLimits(flags: SolveFlagValues): SolveLimits {

@@ -3,6 +3,7 @@ import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../datasets/types.js';
 import { MathcoderError, errorMessage } from '../errors.js';
+import { dialectRecord } from '../format/index.js';
 import { createGraders, gradeAnswer } from '../grade/grade-answer.js';
 import { findMathAnswer } from '../grade/compat/find-math-answer.js';
 import { SymbolicChecker } from '../grade/strict/symbolic-checker.js';
@@ -131,6 +132,7 @@ function prepareManifest(options: RunEvalOptions): RunManifest {
       python: options.sandbox.info.python,
     },
     sandbox: options.sandbox.info.isolation,
+    dialect: dialectRecord(options.config.solve.syntax, options.config.solve.cellTimeoutMs),
     git: gitRevision(),
   };
 }

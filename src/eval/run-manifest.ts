@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { MathcoderError, errorMessage } from '../errors.js';
+import type { DialectDescription } from '../format/index.js';
 import type { IsolationInfo, PythonInfo } from '../sandbox/types.js';
 import { writeJsonAtomically } from '../util/atomic-file.js';
 import { describeChanges, resultAffectingConfig, type EvalConfig } from './eval-config.js';
@@ -58,6 +59,11 @@ export interface RunManifest {
     readonly python: PythonInfo;
   };
   readonly sandbox: IsolationInfo;
+  /**
+   * The dialect of `config.solve.syntax` as this version runs it: sources, stops, execution budget, truncation,
+   * state and output style (absent in manifests written before dialects were recorded).
+   */
+  readonly dialect?: DialectDescription;
   /** The git revision of the mathcoder checkout that ran, when it is one. */
   readonly git: string | null;
 }

@@ -1,5 +1,11 @@
 import { MathcoderError } from '../errors.js';
+import { HEAD_TAIL_400, PIPE_TOKEN_PATTERN, neutraliseControlText, type ExecutionPolicy } from './dialect.js';
 import type { ParsedBlock, ParsedGeneration } from './parsed-generation.js';
+import { promptConversation, SYSTEM_PROMPTS } from './prompt.js';
+import { qwenProgram } from './qwen-program.js';
+import { appendFrame, framedReader, type RunnerFrame } from './runner-frame.js';
+import { escapeSpecialTokens } from './special-tokens.js';
+import type { PromptSettings, SyntaxName, TrajectorySyntax } from './trajectory-syntax.js';
 import type { Block, Conversation, Message, Role } from './types.js';
 
 /**
@@ -145,3 +151,109 @@ export function parseMarkdownGeneration(text: string, template: MarkdownTemplate
   }
   return { blocks: parseMarkdownBlocks(body), endOfMessage, strays: [], trailing };
 }
+
+/**
+ * What the runner writes after a Markdown program, as ToRA's and Qwen2.5-Math's inference do
+ * (`evaluation/math_eval.py`: `output.rstrip()`, then "\n```output\n{result}\n```\n").
+ */
+function markdownFrame(notice: (index: number) => string): RunnerFrame {
+  return { open: '\n```output\n', close: '\n```\n', notice, trimModelText: true };
+}
+
+/** Qwen2.5-Math's `max_func_call = 4`: after the fourth program's output it appends this and stops. */
+export const QWEN_MAX_EXECUTIONS = 4;
+export const QWEN_LIMIT_NOTICE = '\nReach max function call limit.';
+
+interface MarkdownDialect {
+  readonly name: SyntaxName;
+  readonly title: string;
+  readonly template: MarkdownTemplate;
+  readonly sources: readonly string[];
+  readonly frame: RunnerFrame;
+  readonly escape: (text: string) => string;
+  readonly execution: ExecutionPolicy;
+  readonly promptDefaults: PromptSettings;
+}
+
+function markdownSyntax(dialect: MarkdownDialect): TrajectorySyntax {
+  const { template, frame } = dialect;
+  const reader = framedReader(frame, parseMarkdownBlocks);
+  const render = (conversation: Conversation) => renderMarkdownConversation(conversation, template);
+  const endOfMessage = template.endOfMessage.trim();
+  /** The blocks up to the end of the message (what follows it is ignored, as parseGeneration does). */
+  const assistantBlocks = (text: string) => {
+    const at = endOfMessage === '' ? -1 : text.indexOf(endOfMessage);
+    return reader.blocks(at < 0 ? text : text.slice(0, at));
+  };
+  return Object.freeze({
+    name: dialect.name,
+    render,
+    parse: (text: string) => parseMarkdownConversation(text, template),
+    renderBlocks: renderMarkdownBlocks,
+    parseGeneration: (text: string) => parseMarkdownGeneration(text, template),
+    endOfMessage: template.endOfMessage,
+    stopStrings: template.stopStrings,
+    description: { name: dialect.name, title: dialect.title, sources: dialect.sources, stops: template.stopStrings, execution: dialect.execution },
+    execution: dialect.execution,
+    promptDefaults: dialect.promptDefaults,
+    prompt: (question: string, settings: PromptSettings) => render(promptConversation(dialect.escape(question), { ...settings, bos: true })),
+    escape: dialect.escape,
+    stopBelongsToModel: (stop: string) => template.endOfMessage !== '' && stop === template.endOfMessage.trim(),
+    stopEndsBlock: (stop: string) => stop.startsWith('```'),
+    continuesAfterText: false,
+    appendExecution: (transcript: string, output: string, index: number) => appendFrame(frame, transcript, output, index),
+    assistantBlocks,
+    segments: reader.segments,
+    program: (code: string, transcript: string) => ({ code: dialect.execution.state === 'rerun-earlier' ? qwenProgram(transcript) : code }),
+  });
+}
+
+const QWEN_SOURCES = [
+  'QwenLM/Qwen2.5-Math README.md ("TIR" system message) and evaluation/math_eval.py (stop words, max_func_call = 4, "Reach max function call limit.", the "boxed" check)',
+  'QwenLM/Qwen2.5-Math evaluation/python_executor.py (auto_mode, truncate(s, 400), "Done", "Timeout Error", timeout_length = 5)',
+  'QwenLM/Qwen2.5-Math evaluation/trajectory.py (extract_program: earlier programs re-run, print lines removed)',
+  'NVIDIA/NeMo-Skills nemo_skills/prompt/config/qwen/math-tir.yaml (the same system message)',
+];
+
+function qwenPolicy(state: ExecutionPolicy['state']): ExecutionPolicy {
+  return { state, output: 'qwen', maxExecutions: QWEN_MAX_EXECUTIONS, afterBudget: 'stop', truncation: HEAD_TAIL_400, timeoutMs: 5_000, skipCodeAfterBoxed: true };
+}
+
+/** ChatML control tokens and the Markdown fence (a printed "```" would end the output block). */
+const QWEN_CONTROL_TEXT = new RegExp(`${PIPE_TOKEN_PATTERN.source}|\`\`\``);
+const qwenEscape = (text: string) => neutraliseControlText(text, QWEN_CONTROL_TEXT);
+
+export const TORA_SYNTAX = markdownSyntax({
+  name: 'tora',
+  title: 'ToRA (Markdown fences)',
+  template: TORA_TEMPLATE,
+  sources: ['microsoft/ToRA src/infer/inference.py and src/utils/python_executor.py (SPEC 2.1)'],
+  frame: markdownFrame(() => ''),
+  escape: escapeSpecialTokens,
+  execution: { state: 'stateful', output: 'tora', maxExecutions: null, afterBudget: null, truncation: HEAD_TAIL_400, timeoutMs: null, skipCodeAfterBoxed: false },
+  promptDefaults: { system: SYSTEM_PROMPTS.data, querySuffix: '' },
+});
+
+const qwenFrame = markdownFrame((index) => (index === QWEN_MAX_EXECUTIONS ? QWEN_LIMIT_NOTICE : ''));
+
+export const QWEN_SYNTAX = markdownSyntax({
+  name: 'qwen',
+  title: 'Qwen2.5-Math-Instruct TIR, stateful session',
+  template: QWEN_TEMPLATE,
+  sources: QWEN_SOURCES,
+  frame: qwenFrame,
+  escape: qwenEscape,
+  execution: qwenPolicy('stateful'),
+  promptDefaults: { system: QWEN_TIR_SYSTEM, querySuffix: '' },
+});
+
+export const QWEN_STATELESS_SYNTAX = markdownSyntax({
+  name: 'qwen-stateless',
+  title: 'Qwen2.5-Math-Instruct TIR, earlier programs re-run (as its evaluation)',
+  template: QWEN_TEMPLATE,
+  sources: QWEN_SOURCES,
+  frame: qwenFrame,
+  escape: qwenEscape,
+  execution: qwenPolicy('rerun-earlier'),
+  promptDefaults: { system: QWEN_TIR_SYSTEM, querySuffix: '' },
+});

@@ -1,6 +1,10 @@
 import { MathcoderError } from '../errors.js';
+import { NO_TRUNCATION, type ExecutionPolicy } from './dialect.js';
 import type { ParsedBlock, ParsedGeneration } from './parsed-generation.js';
-import { SPECIAL_TOKEN_PATTERN, TOKENS, containsSpecialToken, type SpecialToken } from './special-tokens.js';
+import { promptConversation, SYSTEM_PROMPTS } from './prompt.js';
+import { appendFrame, framedReader, type RunnerFrame } from './runner-frame.js';
+import { SPECIAL_TOKEN_PATTERN, TOKENS, containsSpecialToken, escapeSpecialTokens, type SpecialToken } from './special-tokens.js';
+import type { PromptSettings, TrajectorySyntax } from './trajectory-syntax.js';
 import type { Block, BlockType, Conversation, Message, Role } from './types.js';
 
 /**
@@ -161,3 +165,46 @@ function finishedBlocks(reader: BlockReader, role: Role, offset: number): Block[
   }
   return reader.blocks.map((block) => ({ type: block.type, content: block.content }));
 }
+
+/** `<|execution|>{output}<|endofblock|>` right after the code block's `<|endofblock|>` (SPEC 1.7). */
+const MATHCODER_FRAME: RunnerFrame = { open: TOKENS.execution, close: TOKENS.endOfBlock, notice: () => '', trimModelText: false };
+
+const MATHCODER_EXECUTION: ExecutionPolicy = {
+  state: 'stateful',
+  output: 'mathcoder',
+  maxExecutions: null,
+  afterBudget: null,
+  truncation: NO_TRUNCATION,
+  timeoutMs: null,
+  skipCodeAfterBoxed: false,
+};
+
+const mathcoderReader = framedReader(MATHCODER_FRAME, (text) => [...parseMathcoderGeneration(text).blocks]);
+
+export const MATHCODER_SYNTAX: TrajectorySyntax = Object.freeze({
+  name: 'mathcoder',
+  render: renderConversation,
+  parse: parseMathcoderConversation,
+  renderBlocks,
+  parseGeneration: parseMathcoderGeneration,
+  endOfMessage: TOKENS.endOfMessage,
+  stopStrings: [TOKENS.endOfBlock, TOKENS.endOfMessage],
+  description: {
+    name: 'mathcoder',
+    title: 'MathCoder (special tokens)',
+    sources: ['mathllm/MathCoder src/inference.py (SPEC 1.7, 2.1)'],
+    stops: [TOKENS.endOfBlock, TOKENS.endOfMessage],
+    execution: MATHCODER_EXECUTION,
+  },
+  execution: MATHCODER_EXECUTION,
+  promptDefaults: { system: SYSTEM_PROMPTS.data, querySuffix: '\n' },
+  prompt: (question: string, settings: PromptSettings) => renderConversation(promptConversation(escapeSpecialTokens(question), { ...settings, bos: true })),
+  escape: escapeSpecialTokens,
+  stopBelongsToModel: (stop: string) => stop === TOKENS.endOfBlock || stop === TOKENS.endOfMessage,
+  stopEndsBlock: (stop: string) => stop === TOKENS.endOfBlock,
+  continuesAfterText: true,
+  appendExecution: (transcript: string, output: string, index: number) => appendFrame(MATHCODER_FRAME, transcript, output, index),
+  assistantBlocks: (text: string) => [...parseMathcoderGeneration(text).blocks],
+  segments: mathcoderReader.segments,
+  program: (code: string) => ({ code }),
+});

@@ -1,4 +1,7 @@
+import { pythonCallCode, type ToolDefinition } from '../format/index.js';
 import type { BackendInfo, Sampling } from './types.js';
+
+export { PYTHON_TOOL, type ToolDefinition } from '../format/index.js';
 
 /**
  * A chat model with tool calling (OpenAI `/v1/chat/completions`). It solves a problem by calling a `python`
@@ -16,13 +19,6 @@ export type ChatMessage =
   | { readonly role: 'system' | 'user'; readonly content: string }
   | { readonly role: 'assistant'; readonly content: string | null; readonly toolCalls: readonly ToolCall[] }
   | { readonly role: 'tool'; readonly toolCallId: string; readonly content: string };
-
-export interface ToolDefinition {
-  readonly name: string;
-  readonly description: string;
-  /** JSON Schema of the arguments object. */
-  readonly parameters: Record<string, unknown>;
-}
 
 export interface ChatRequest {
   readonly messages: readonly ChatMessage[];
@@ -49,25 +45,7 @@ export interface ChatBackend {
   close(): Promise<void>;
 }
 
-/** The python tool: one argument, the code to run in the problem's stateful kernel. */
-export const PYTHON_TOOL: ToolDefinition = Object.freeze({
-  name: 'python',
-  description:
-    'Runs Python code in a stateful Jupyter kernel (variables persist between calls; sympy and numpy are installed) and returns what it prints, the value of its last expression, or the error.',
-  parameters: {
-    type: 'object',
-    properties: { code: { type: 'string', description: 'The Python code to run.' } },
-    required: ['code'],
-  },
-});
-
 /** The code of a python tool call, or null when its arguments are not `{"code": "..."}`. */
 export function toolCallCode(call: ToolCall): string | null {
-  try {
-    const parsed = JSON.parse(call.arguments) as unknown;
-    if (parsed && typeof parsed === 'object' && typeof (parsed as { code?: unknown }).code === 'string') return (parsed as { code: string }).code;
-  } catch {
-    // Not JSON: reported to the model as an error.
-  }
-  return null;
+  return pythonCallCode(call.arguments);
 }

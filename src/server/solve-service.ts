@@ -1,4 +1,4 @@
-import type { SyntaxName } from '../format/index.js';
+import { getSyntax, type SyntaxName } from '../format/index.js';
 import type { ModelBackend } from '../llm/create-backend.js';
 import type { Sandbox } from '../sandbox/types.js';
 import { CodeRunner } from '../solve/code-runner.js';
@@ -93,12 +93,13 @@ export class SolveService {
   async execute(request: ExecuteRequest, ticket: QueueTicket, signal: AbortSignal): Promise<ExecuteResult> {
     try {
       await ticket.ready;
-      const style = this.options.syntax === 'mathcoder' ? 'mathcoder' : 'tora';
+      const syntax = getSyntax(this.options.syntax);
       // One time budget for the replayed cells and the cell together: a long list of setup cells cannot hold a
       // slot for longer than one cell's limit.
       const budgetMs = request.timeoutMs ?? this.options.cellTimeoutMs;
       const deadline = performance.now() + budgetMs;
-      const runner = new CodeRunner(this.options.sandbox, style, budgetMs);
+      // The cells above run first in the same session, whatever the dialect's own state policy.
+      const runner = new CodeRunner(this.options.sandbox, { ...syntax.execution, state: 'stateful' }, syntax.escape, budgetMs);
       const jobSignal = this.jobSignal(signal);
       const spent = `not run: the time budget of ${budgetMs / 1000} s for the setup cells and the cell was spent`;
       try {

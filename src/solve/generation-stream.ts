@@ -1,8 +1,8 @@
 import type { BlockType, TrajectorySyntax } from '../format/index.js';
 import type { SolveEvent } from './types.js';
 
-/** Trailing text that may still become a block marker (`<|co…`, a fence being written), held back from display. */
-const PARTIAL_MARKER = /(?:<\|?[a-z]*\|?|`{1,3}[a-z]*|\n`{0,3}[a-z]*)$/;
+/** Trailing text that may still become a block marker (`<|co…`, `<tool_ca…`, `</co…`, a fence being written), held back from display. */
+const PARTIAL_MARKER = /(?:<[|/]?[a-z_]*\|?|`{1,3}[a-z]*|\n`{0,3}[a-z]*)$/;
 
 /**
  * Turns the text a generation call writes, as it arrives, into block-start and block-text events: the text is

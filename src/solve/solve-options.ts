@@ -1,4 +1,4 @@
-import { SYSTEM_PROMPTS } from '../format/index.js';
+import { getSyntax, PYTHON_TOOL_SYSTEM_PROMPT, SYSTEM_PROMPTS } from '../format/index.js';
 import { GREEDY } from '../llm/types.js';
 import type { SolveLimits, SolveOptions } from './types.js';
 
@@ -14,10 +14,7 @@ export const DEFAULT_LIMITS: SolveLimits = Object.freeze({
 export const PAPER_MAX_ROUNDS = 32;
 
 /** The chat backend's instructions: the same step-by-step solving, with the Python tool in place of code blocks. */
-export const CHAT_SYSTEM_PROMPT =
-  'Below is a math problem. Please solve it step by step. Write your reasoning, and call the python tool to run code ' +
-  'whenever a computation helps: it is a stateful Jupyter kernel, so variables persist between calls, and it returns what ' +
-  'the code prints and the value of its last expression. Put your final answer in "\\boxed{}".';
+export const CHAT_SYSTEM_PROMPT = PYTHON_TOOL_SYSTEM_PROMPT;
 
 export const DEFAULT_SOLVE_OPTIONS: SolveOptions = Object.freeze({
   syntax: 'mathcoder',
@@ -31,11 +28,13 @@ export type SolveOptionsInput = Partial<Omit<SolveOptions, 'limits' | 'prompt'>>
   readonly prompt?: Partial<SolveOptions['prompt']>;
 };
 
+/** Options with defaults filled in; the prompt's system text and query suffix default to the syntax's own. */
 export function resolveSolveOptions(input: SolveOptionsInput = {}): SolveOptions {
+  const syntax = input.syntax ?? DEFAULT_SOLVE_OPTIONS.syntax;
   return {
     ...DEFAULT_SOLVE_OPTIONS,
     ...input,
-    prompt: { ...DEFAULT_SOLVE_OPTIONS.prompt, ...input.prompt },
+    prompt: { ...getSyntax(syntax).promptDefaults, ...input.prompt },
     limits: { ...DEFAULT_LIMITS, ...input.limits },
   };
 }

@@ -1,4 +1,4 @@
-import { escapeSpecialTokens, type Block } from '../format/index.js';
+import { BAD_TOOL_CALL, escapeSpecialTokens, MATHCODER_SYNTAX, type Block } from '../format/index.js';
 import { PYTHON_TOOL, toolCallCode, type ChatBackend, type ChatMessage, type ChatResponse } from '../llm/chat-types.js';
 import type { Sandbox } from '../sandbox/types.js';
 import { CodeRunner } from './code-runner.js';
@@ -12,8 +12,6 @@ import type { ExecutionRecord, SolveOptions, SolveResult, StopReason } from './t
 /** Chat servers count tokens; between calls the loop estimates the tool outputs it adds at 3 bytes a token. */
 const BYTES_PER_TOKEN_ESTIMATE = 3;
 
-const BAD_ARGUMENTS = 'Error: the only tool is python, and it takes one argument, {"code": "<Python code>"}.';
-
 /**
  * The loop over a chat model with a `python` tool (a GPT-4 Code Interpreter-style run): the assistant's text is
  * a text block, each tool call a code block run in the problem's sandbox session, each result an execution
@@ -24,7 +22,7 @@ export async function solveWithChat(question: string, backend: ChatBackend, sand
   const { limits } = options;
   const recorder = new TrajectoryRecorder(emit);
   const deadline = new ProblemDeadline(limits.deadlineMs, options.signal);
-  const runner = new CodeRunner(sandbox, 'mathcoder', options.cellTimeoutMs);
+  const runner = new CodeRunner(sandbox, MATHCODER_SYNTAX.execution, escapeSpecialTokens, options.cellTimeoutMs);
   const loops = new LoopDetector(limits.loopRepeats);
   const messages: ChatMessage[] = [
     { role: 'system', content: options.chatSystem ?? CHAT_SYSTEM_PROMPT },
@@ -99,7 +97,7 @@ export async function solveWithChat(question: string, backend: ChatBackend, sand
           break;
         }
         const run = code === null ? null : await runner.run(code, deadline.remainingMs(), deadline.signal);
-        const output = run?.output ?? escapeSpecialTokens(BAD_ARGUMENTS);
+        const output = run?.output ?? escapeSpecialTokens(BAD_TOOL_CALL);
         if (run) recorder.executionMs += run.durationMs;
         addBlock({ type: 'execution', content: output }, recorder.elapsedMs() - (run?.durationMs ?? 0), run?.durationMs ?? 0, run?.record);
         messages.push({ role: 'tool', toolCallId: call.id, content: output });

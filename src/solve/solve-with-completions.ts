@@ -1,5 +1,4 @@
-import { escapeSpecialTokens, getSyntax, promptConversation, type TrajectorySyntax } from '../format/index.js';
-import { appendExecution, assistantBlocks, stopBelongsToModel, stopEndsBlock } from '../llm/transcript.js';
+import { getSyntax, type TrajectorySyntax } from '../format/index.js';
 import type { CompletionBackend, Generation } from '../llm/types.js';
 import type { Sandbox } from '../sandbox/types.js';
 import { CodeRunner } from './code-runner.js';
@@ -15,14 +14,14 @@ function stopAfterGeneration(syntax: TrajectorySyntax, generation: Generation, e
   if (endOfMessage) return 'finished';
   if (generation.finishReason === 'eos') return syntax.endOfMessage === '' ? 'finished' : 'eos';
   if (generation.finishReason === 'length') return windowLimited ? 'context_overflow' : null;
-  if (generation.stop !== null && !stopEndsBlock(syntax, generation.stop)) return 'finished';
+  if (generation.stop !== null && !syntax.stopEndsBlock(generation.stop)) return 'finished';
   return null;
 }
 
 /**
  * The generate-execute-continue loop over a completion backend (SPEC 1.7): render the prompt, generate until a
- * block ends, run a finished code block in the problem's sandbox session, append its output, and continue until
- * the model ends its message or a limit stops it.
+ * block ends, run a finished code block as the dialect's runner does (its session, output style, budget and
+ * notices), append its output, and continue until the model ends its message or a limit stops it.
  */
 export async function solveWithCompletions(question: string, backend: CompletionBackend, sandbox: Sandbox, options: SolveOptions): Promise<SolveResult> {
   const syntax = getSyntax(options.syntax);
@@ -30,9 +29,11 @@ export async function solveWithCompletions(question: string, backend: Completion
   const { limits } = options;
   const recorder = new TrajectoryRecorder(emit);
   const deadline = new ProblemDeadline(limits.deadlineMs, options.signal);
-  const runner = new CodeRunner(sandbox, syntax.name === 'mathcoder' ? 'mathcoder' : 'tora', options.cellTimeoutMs);
+  const policy = syntax.execution;
+  const runner = new CodeRunner(sandbox, policy, syntax.escape, options.cellTimeoutMs);
   const loops = new LoopDetector(limits.loopRepeats);
-  const prompt = syntax.render(promptConversation(escapeSpecialTokens(question), { ...options.prompt, bos: backend.info.bos }));
+  const prompt = syntax.prompt(question, options.prompt);
+  let executions = 0;
   let transcript = prompt;
   let rounds = 0;
   let stopReason: StopReason | null = null;
@@ -43,7 +44,7 @@ export async function solveWithCompletions(question: string, backend: Completion
   let evaluated: number | null = 0;
   const session = await backend.openSession();
   const reread = (round: number, startMs: number, durationMs: number, execution?: ExecutionRecord) =>
-    recorder.update(assistantBlocks(syntax, transcript.slice(prompt.length)), round, startMs, durationMs, execution);
+    recorder.update(syntax.assistantBlocks(transcript.slice(prompt.length)), round, startMs, durationMs, execution);
 
   try {
     while (stopReason === null) {
@@ -91,7 +92,7 @@ export async function solveWithCompletions(question: string, backend: Completion
       lastTokens = tokens + generation.generatedTokens;
       evaluated = evaluated === null || generation.evaluatedTokens === null ? null : evaluated + generation.evaluatedTokens;
       transcript += generation.text;
-      if (generation.stop !== null && stopBelongsToModel(syntax, generation.stop)) transcript += generation.stop;
+      if (generation.stop !== null && syntax.stopBelongsToModel(generation.stop)) transcript += generation.stop;
       reread(rounds, startMs, generation.durationMs);
       emit({ type: 'round-end', round: rounds });
 
@@ -100,22 +101,33 @@ export async function solveWithCompletions(question: string, backend: Completion
       if (stopReason !== null || generation.finishReason === 'length') continue;
 
       const last = parsed.blocks.filter((block) => block.type !== 'text' || block.content.trim() !== '').at(-1);
-      if (last?.type !== 'code' || !last.closed) {
-        // A finished text block (MathCoder stops after every block); a Markdown model that stops without code is done.
-        if (syntax.name !== 'mathcoder') stopReason = 'finished';
+      if (last?.type !== 'code' || !last.closed || (policy.skipCodeAfterBoxed && generation.text.includes('boxed'))) {
+        // A finished text block (MathCoder stops after every block); in the other dialects a message without code is done.
+        if (!syntax.continuesAfterText) stopReason = 'finished';
         continue;
+      }
+      if (policy.maxExecutions !== null && executions >= policy.maxExecutions) {
+        // Code written after the budget is spent is not run (NeMo-Skills ends the loop there).
+        stopReason = 'max_executions';
+        break;
       }
       if (loops.isLoop(last.content)) {
         stopReason = 'loop';
         break;
       }
-      const run = await runner.run(last.content, deadline.remainingMs(), deadline.signal);
-      recorder.executionMs += run.durationMs;
-      const executionStart = recorder.elapsedMs() - run.durationMs;
-      transcript = appendExecution(syntax, transcript, run.output);
+      const request = syntax.program(last.content, transcript.trimEnd());
+      const run = 'code' in request ? await runner.run(request.code, deadline.remainingMs(), deadline.signal) : null;
+      const output = run?.output ?? syntax.escape('reply' in request ? request.reply : '');
+      const durationMs = run?.durationMs ?? 0;
+      executions += 1;
+      recorder.executionMs += durationMs;
+      const executionStart = recorder.elapsedMs() - durationMs;
+      transcript = syntax.appendExecution(transcript, output, executions);
       emit({ type: 'block-start', blockType: 'execution', round: rounds });
-      emit({ type: 'block-text', blockType: 'execution', delta: run.output });
-      reread(rounds, executionStart, run.durationMs, run.record);
+      emit({ type: 'block-text', blockType: 'execution', delta: output });
+      reread(rounds, executionStart, durationMs, run?.record);
+      // Qwen2.5-Math appends its notice after the last allowed output and stops there.
+      if (policy.maxExecutions !== null && executions >= policy.maxExecutions && policy.afterBudget === 'stop') stopReason = 'max_executions';
     }
   } finally {
     await session.close();

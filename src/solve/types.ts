@@ -12,10 +12,12 @@ import type { CellStatus } from '../sandbox/types.js';
  *   the question is never truncated away);
  * - `deadline`: the problem's wall-clock limit passed;
  * - `loop`: the model wrote the same code block again and again;
+ * - `max_executions`: the dialect's execution budget was spent (Qwen2.5-Math stops after its fourth program; in
+ *   NeMo-Skills' OpenMath dialect a program written after the eighth is not run);
  * - `backend_error`: the model server failed after retries (the message is in `error`);
  * - `aborted`: the caller's signal cancelled the problem.
  */
-export const STOP_REASONS = ['finished', 'eos', 'max_rounds', 'context_overflow', 'deadline', 'loop', 'backend_error', 'aborted'] as const;
+export const STOP_REASONS = ['finished', 'eos', 'max_rounds', 'max_executions', 'context_overflow', 'deadline', 'loop', 'backend_error', 'aborted'] as const;
 export type StopReason = (typeof STOP_REASONS)[number];
 
 export interface ExecutionRecord {
@@ -96,7 +98,7 @@ export interface SolveOptions {
   readonly prompt: Omit<PromptOptions, 'bos'>;
   readonly limits: SolveLimits;
   readonly sampling: Sampling;
-  /** Wall-clock limit of one cell; the sandbox's default when absent. */
+  /** Wall-clock limit of one cell; the dialect's own (else the sandbox's default) when absent. */
   readonly cellTimeoutMs?: number;
   /** The chat backend's system message (chat models get the tool's instructions here). */
   readonly chatSystem?: string;

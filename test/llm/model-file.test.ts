@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SPECIAL_TOKENS } from '../../src/format/index.js';
 import { EmbeddedBackend } from '../../src/llm/embedded/embedded-backend.js';
-import { catalogueFile, DEFAULT_MODEL } from '../../src/llm/model-catalogue.js';
+import { SYNTAX_NAMES } from '../../src/format/index.js';
+import { catalogueFile, DEFAULT_MODEL, MODEL_CATALOGUE, MODEL_FAMILIES } from '../../src/llm/model-catalogue.js';
 import { parseModelReference, resolveModelFile } from '../../src/llm/model-file.js';
 import { closedPort } from '../helpers/faulty-server.js';
 import { startFileServer, type FileServer } from '../helpers/file-server.js';
@@ -38,8 +39,25 @@ describe('--model references', () => {
     expect(parseModelReference(localModel)).toEqual({ kind: 'file', path: localModel });
   });
 
+  it('knows GGUFs of the larger MathCoder models and of the other dialects, each with its dialect and where it was checked', () => {
+    expect(catalogueFile('mathcoder-l-13b')?.file).toEqual({ repoType: 'model', repo: 'mradermacher/MathCoder-L-13B-GGUF', path: 'MathCoder-L-13B.Q4_K_M.gguf' });
+    expect(catalogueFile('mathcoder-cl-34b-i1:q6_k')?.file.path).toBe('MathCoder-CL-34B.i1-Q6_K.gguf');
+    // Lower-case file names, and an entry whose default is not Q4_K_M.
+    expect(catalogueFile('qwen2.5-7b-instruct')?.file.path).toBe('qwen2.5-7b-instruct-q3_k_m.gguf');
+    expect(catalogueFile('qwen2.5-math-1.5b-instruct')?.file.path).toBe('qwen2.5-math-1.5b-instruct-q5_k_m.gguf');
+    expect(catalogueFile('gpt-oss-20b:F16')?.file.path).toBe('gpt-oss-20b-F16.gguf');
+    for (const entry of MODEL_CATALOGUE) {
+      expect(SYNTAX_NAMES).toContain(entry.syntax);
+      expect(entry.checked.length).toBeGreaterThan(20);
+    }
+    expect(new Set(MODEL_CATALOGUE.map((entry) => entry.syntax))).toEqual(new Set(['mathcoder', 'qwen', 'hermes', 'harmony']));
+    const mathGenie = MODEL_FAMILIES.find((family) => family.family.startsWith('MathGenie'))!;
+    expect(mathGenie).toMatchObject({ syntax: 'mathcoder', family: 'MathGenie (MathCoder template)' });
+    expect(MODEL_FAMILIES.find((family) => family.syntax === 'openmath')!.checked).toContain('unverified');
+  });
+
   it('says what is wrong with a reference that is none of these', () => {
-    expect(() => parseModelReference('mathcoder-xl')).toThrow(/model "mathcoder-xl" is not a file that exists, an hf:OWNER\/REPO\/FILE\.gguf reference, or a known name \(mathcoder-cl-7b, mathcoder-l-7b\)/);
+    expect(() => parseModelReference('mathcoder-xl')).toThrow(/model "mathcoder-xl" is not a file that exists, an hf:OWNER\/REPO\/FILE\.gguf reference, or a known name \(mathcoder-cl-7b, mathcoder-l-7b, mathcoder-l-13b, /);
     expect(() => parseModelReference('hf:someone/repo/weights.safetensors')).toThrow(/is not a \.gguf file/);
     expect(() => parseModelReference(folder.folder)).toThrow(/is a folder/);
   });

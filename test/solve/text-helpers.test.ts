@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TORA_SYNTAX, MATHCODER_SYNTAX } from '../../src/format/index.js';
+import { TORA_SYNTAX, MATHCODER_SYNTAX, OPENMATH_SYNTAX } from '../../src/format/index.js';
 import { reattachSpecialTokens } from '../../src/llm/http/tgi-special-tokens.js';
 import { findStop, settledLength, StopStream } from '../../src/llm/stop-strings.js';
 import { appendExecution, assistantBlocks } from '../../src/llm/transcript.js';
@@ -90,6 +90,12 @@ describe('streaming a generation as blocks', () => {
     const markdown = events(['Sum:\n`', '``py', 'thon\nprint(2)\n``', '`'], null, TORA_SYNTAX);
     expect(markdown.filter((event) => event.type === 'block-text').map((event) => (event as { delta: string }).delta).join('')).toBe('Sum:\nprint(2)');
     expect(markdown.filter((event) => event.type === 'block-start').map((event) => (event as { blockType: string }).blockType)).toEqual(['text', 'code']);
+  });
+
+  it("holds back a dialect's half-written tag", () => {
+    const tagged = events(['Think.\n<tool_ca', 'll>\nprint(1)\n</tool', '_call>'], null, OPENMATH_SYNTAX);
+    expect(tagged.filter((event) => event.type === 'block-start').map((event) => (event as { blockType: string }).blockType)).toEqual(['text', 'code']);
+    expect(tagged.filter((event) => event.type === 'block-text').map((event) => (event as { delta: string }).delta).join('')).toBe('Think.\n\nprint(1)\n');
   });
 
   it('continues a block the previous call left open', () => {

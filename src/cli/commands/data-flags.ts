@@ -16,8 +16,8 @@ import { readJsonlSync } from '../../util/jsonl.js';
 import { createProgress, type ProgressReporter } from '../../util/progress.js';
 import { nonNegativeNumber, positiveInteger } from '../run-command.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
-import { addSandboxFlags, startSandbox, type SandboxFlagValues } from '../sandbox-flags.js';
-import { addSolveFlags, solveLimits, type SolveFlagValues } from '../solve-flags.js';
+import { addSandboxFlags, cellTimeoutMs, startSandbox, type SandboxFlagValues } from '../sandbox-flags.js';
+import { addSolveFlags, promptSettings, solveLimits, type SolveFlagValues } from '../solve-flags.js';
 import type { ConnectedModel } from './data-model-flags.js';
 
 /** The flags d0 and d1 share: the stage folder, concurrency, the solve loop's limits, sampling, prices. */
@@ -50,11 +50,10 @@ export interface StageFlags extends SandboxFlagValues, SolveFlagValues {
 export function solveSettings(flags: StageFlags, syntax: SyntaxName): SolveSettings {
   return {
     syntax,
-    system: SYSTEM_PROMPTS[flags.system],
-    querySuffix: syntax === 'mathcoder' ? '\n' : '',
+    ...promptSettings(flags, syntax),
     chatSystem: null,
     ...solveLimits(flags),
-    cellTimeoutMs: flags.cellTimeout * 1000,
+    cellTimeoutMs: cellTimeoutMs(flags, syntax),
   };
 }
 
@@ -63,7 +62,7 @@ export function samplingSettings(flags: StageFlags): SamplingSettings {
 }
 
 export function trainPrompt(flags: StageFlags): TrainPrompt {
-  return { system: SYSTEM_PROMPTS[flags.system], querySuffix: '\n' };
+  return { system: SYSTEM_PROMPTS[flags.system ?? 'data'], querySuffix: '\n' };
 }
 
 export function prices(flags: StageFlags): Prices {

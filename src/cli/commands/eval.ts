@@ -4,7 +4,6 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DATASET_NAMES, datasetFromPath, datasetSpec, loadDataset } from '../../datasets/index.js';
 import { MathcoderError } from '../../errors.js';
-import { SYSTEM_PROMPTS, parsePublishedRow, publishedTrajectory } from '../../format/index.js';
 import { referenceText } from '../../grade/grade-answer.js';
 import { hubConfigFromEnvironment } from '../../hub/hub-config.js';
 import { markdownSummary } from '../../eval/report-format.js';
@@ -14,14 +13,14 @@ import { runEval, type EvalDataset, type EvalOutcome, type RunEvalOptions } from
 import { writeRunReport } from '../../eval/run-report.js';
 import type { EvalConfig } from '../../eval/eval-config.js';
 import type { ModelBackend } from '../../llm/create-backend.js';
-import { readJsonlSync } from '../../util/jsonl.js';
+import { replayQuestions } from '../../llm/replay-server/published-index.js';
 import { FolderLock } from '../../util/folder-lock.js';
 import { addBackendFlags, backendFromFlags, resolveModelFlag, type BackendFlagValues } from '../backend-flags.js';
 import { EvalProgressDisplay } from '../eval-progress.js';
 import { startReplayServerProcess, type ReplayServerProcess } from '../replay-server-process.js';
 import { positiveInteger, runCommand } from '../run-command.js';
-import { addSandboxFlags, startSandbox, type SandboxFlagValues } from '../sandbox-flags.js';
-import { addSolveFlags, solveLimits, type SolveFlagValues } from '../solve-flags.js';
+import { addSandboxFlags, cellTimeoutMs, startSandbox, type SandboxFlagValues } from '../sandbox-flags.js';
+import { addSolveFlags, promptSettings, solveLimits, type SolveFlagValues } from '../solve-flags.js';
 
 const PAPER_SETS = ['gsm8k', 'math', 'svamp', 'mathematics', 'simuleq'];
 
@@ -52,10 +51,8 @@ function replayReferences(files: readonly string[]): { byDataset: Map<string, Ma
     const dataset = datasetFromPath(file);
     if (dataset === null) throw new MathcoderError('input', `cannot tell which dataset ${file} is from its name; name it after one of ${DATASET_NAMES.join(', ')}`);
     const references = byDataset.get(dataset) ?? new Map<string, string>();
-    for (const { lineNumber, value } of readJsonlSync(file)) {
-      const row = parsePublishedRow(value, `${file}:${lineNumber}`);
-      const question = publishedTrajectory(row).question;
-      if (!references.has(question)) references.set(question, referenceText(row.ground_truth.answer));
+    for (const { question, answer } of replayQuestions(file)) {
+      if (!references.has(question)) references.set(question, referenceText(answer));
     }
     byDataset.set(dataset, references);
   }
@@ -73,10 +70,9 @@ function configFrom(flags: EvalFlags, datasets: readonly string[]): EvalConfig {
     sampling: { temperature: flags.temperature, topP: flags.topP, seed: flags.seed },
     solve: {
       syntax: flags.syntax,
-      system: SYSTEM_PROMPTS[flags.system],
-      querySuffix: flags.syntax === 'mathcoder' ? '\n' : '',
+      ...promptSettings(flags, flags.syntax),
       ...solveLimits(flags),
-      cellTimeoutMs: flags.cellTimeout * 1000,
+      cellTimeoutMs: cellTimeoutMs(flags, flags.syntax),
     },
   };
 }
@@ -159,7 +155,7 @@ export function registerEvalCommand(program: Command): void {
       const hub = hubConfigFromEnvironment(process.env);
       const dataDir = flags.dataDir ?? join(hub.cacheDir, 'datasets');
       const replay = flags.backend === 'replay';
-      if (replay && !flags.trajectories?.length) throw new MathcoderError('input', '--backend replay needs --trajectories FILE... (published MathCoder outputs)');
+      if (replay && !flags.trajectories?.length) throw new MathcoderError('input', '--backend replay needs --trajectories FILE... (published MathCoder outputs or recorded transcripts)');
       if (!replay && flags.trajectories) throw new MathcoderError('input', '--trajectories is for --backend replay');
       const references = replay ? replayReferences(flags.trajectories!) : null;
       const names = parseDatasets(flags.datasets, references ? [...references.byDataset.keys()] : PAPER_SETS);

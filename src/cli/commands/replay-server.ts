@@ -15,7 +15,7 @@ export function registerReplayServerCommand(program: Command): void {
   program
     .command('replay-server')
     .description('serve published MathCoder trajectories as a model server (OpenAI completions as vLLM, OpenAI chat with a python tool, or TGI), for testing pipelines offline')
-    .argument('<files...>', 'JSONL files of published trajectories (messages, ground_truth, debug_result, completion)')
+    .argument('<files...>', 'JSONL files of published trajectories (messages, ground_truth, debug_result, completion) or recorded transcripts (dialect, question, answer, prompt, completion)')
     .addOption(new Option('--protocol <name>', 'the protocol to speak').choices([...REPLAY_PROTOCOLS]).makeOptionMandatory())
     .option('--port <port>', 'port to listen on (default: a free one)', (value) => Number.parseInt(value, 10), 0)
     .option('--host <host>', 'address to listen on', '127.0.0.1')

@@ -4,7 +4,7 @@ import { MISMATCH_KINDS } from '../../replay/mismatch-kinds.js';
 import { loadReplayRows, fileReport, replayRows, type FileReplayReport } from '../../replay/replay.js';
 import { MathcoderError } from '../../errors.js';
 import { createProgress } from '../../util/progress.js';
-import { addSandboxFlags, describeSandbox, startSandbox, type SandboxFlagValues } from '../sandbox-flags.js';
+import { addSandboxFlags, cellTimeoutMs, describeSandbox, startSandbox, type SandboxFlagValues } from '../sandbox-flags.js';
 import { positiveInteger, runCommand } from '../run-command.js';
 
 interface ReplayFlags extends SandboxFlagValues {
@@ -65,7 +65,7 @@ export function registerReplayCommand(program: Command): void {
         const progress = createProgress({ label: 'replay', total: allRows.length, unit: 'trajectories', fieldNames: ['cells', 'matched'] });
         const comparisons = await replayRows(allRows, sandbox, {
           concurrency: flags.concurrency,
-          timeoutMs: flags.cellTimeout * 1000,
+          timeoutMs: cellTimeoutMs(flags),
           onProgress: (p) => progress.update(p.rowsDone, { cells: String(p.cellsDone), matched: percent(p.cellsMatched, p.cellsDone) }),
         });
         progress.stop();

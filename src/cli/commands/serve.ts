@@ -7,7 +7,7 @@ import type { ModelBackend } from '../../llm/create-backend.js';
 import { RunCatalogue, SolveService, startServer, type RunningServer } from '../../server/index.js';
 import { addBackendFlags, backendFromFlags, type BackendFlagValues } from '../backend-flags.js';
 import { nonNegativeInteger, positiveInteger, runCommand } from '../run-command.js';
-import { addSandboxFlags, describeSandbox, startSandbox, type SandboxFlagValues } from '../sandbox-flags.js';
+import { addSandboxFlags, cellTimeoutMs, describeSandbox, startSandbox, type SandboxFlagValues } from '../sandbox-flags.js';
 
 export interface ServeFlags extends BackendFlagValues, SandboxFlagValues {
   readonly host: string;
@@ -91,7 +91,7 @@ export async function runServer(flags: ServeFlags, runDirs: readonly string[], o
         backend,
         syntax: flags.syntax,
         sandbox,
-        cellTimeoutMs: flags.cellTimeout * 1000,
+        cellTimeoutMs: cellTimeoutMs(flags, flags.syntax),
         solveQueue: { concurrency: flags.concurrency, maxWaiting: flags.queue },
         executeQueue: { concurrency: 2, maxWaiting: 8 },
       });

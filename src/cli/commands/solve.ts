@@ -1,12 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { MathcoderError } from '../../errors.js';
-import { SYSTEM_PROMPTS } from '../../format/index.js';
 import { solveProblem, solveRecord, type SolveOptionsInput } from '../../solve/index.js';
 import { addBackendFlags, backendFromFlags, type BackendFlagValues } from '../backend-flags.js';
 import { runCommand } from '../run-command.js';
-import { addSandboxFlags, startSandbox, type SandboxFlagValues } from '../sandbox-flags.js';
-import { addSolveFlags, solveLimits, type SolveFlagValues } from '../solve-flags.js';
+import { addSandboxFlags, cellTimeoutMs, startSandbox, type SandboxFlagValues } from '../sandbox-flags.js';
+import { addSolveFlags, promptSettings, solveLimits, type SolveFlagValues } from '../solve-flags.js';
 import { SolveDisplay } from './solve-display.js';
 
 interface SolveFlags extends BackendFlagValues, SandboxFlagValues, SolveFlagValues {
@@ -51,10 +50,10 @@ export function registerSolveCommand(program: Command): void {
           const display = flags.json ? null : new SolveDisplay(process.stdout);
           const options: SolveOptionsInput = {
             syntax: flags.syntax,
-            prompt: { system: SYSTEM_PROMPTS[flags.system] },
+            prompt: promptSettings(flags, flags.syntax),
             limits: solveLimits(flags),
             sampling: { temperature: flags.temperature, topP: flags.topP, ...(flags.seed === undefined ? {} : { seed: flags.seed }) },
-            cellTimeoutMs: flags.cellTimeout * 1000,
+            cellTimeoutMs: cellTimeoutMs(flags, flags.syntax),
             ...(display ? { onEvent: (event) => display.handle(event) } : {}),
           };
           const result = await solveProblem(text, backend, sandbox, options);

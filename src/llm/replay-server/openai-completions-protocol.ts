@@ -76,7 +76,7 @@ function completions(body: unknown, context: ReplayContext): ReplayReply {
     includeStopStringInOutput: request.include_stop_str_in_output ?? false,
   });
   const n = request.n ?? 1;
-  const work = { problem: continuation.entry.trajectory.question, promptTokens, generatedTokens: decoded.tokens.length * n };
+  const work = { problem: continuation.question, promptTokens, generatedTokens: decoded.tokens.length * n };
   const usage = { prompt_tokens: promptTokens, completion_tokens: decoded.tokens.length * n, total_tokens: promptTokens + decoded.tokens.length * n };
   const id = `cmpl-replay-${Date.now().toString(36)}`;
   const created = Math.floor(Date.now() / 1000);

@@ -1,13 +1,12 @@
 import { MathcoderError } from '../../errors.js';
-import { escapeSpecialTokens, getSyntax, type Block, type SyntaxName, type TrajectorySyntax } from '../../format/index.js';
-import { appendExecution, assistantBlocks } from '../transcript.js';
-import type { PublishedIndex, IndexedTrajectory } from './published-index.js';
+import { getSyntax, type AssistantSegment, type Block, type TrajectorySyntax } from '../../format/index.js';
+import type { PublishedIndex, IndexedRecording, IndexedTrajectory } from './published-index.js';
 
 /**
- * What the replayed "model" writes next for a text prompt: the published trajectory of the prompt's question,
- * rendered in the prompt's syntax with the client's own execution outputs in place of the published ones,
- * continues the prompt; the rest of it is the continuation. Protocol handlers then decode it token by token
- * and apply the request's stops, as a real server would.
+ * What the replayed "model" writes next for a text prompt: the recorded transcript whose prompt it starts with,
+ * or else the published trajectory of the prompt's question rendered in the prompt's syntax, with the client's
+ * own execution outputs in place of the recorded ones, continues the prompt; the rest of it is the continuation.
+ * Protocol handlers then decode it token by token and apply the request's stops, as a real server would.
  */
 export class ReplayError extends MathcoderError {
   constructor(
@@ -18,12 +17,14 @@ export class ReplayError extends MathcoderError {
   }
 }
 
-const ASSISTANT_MARKERS: Record<SyntaxName, string> = { mathcoder: '<|assistant|>', tora: '<|assistant|>\n', qwen: '<|im_start|>assistant\n' };
+const ASSISTANT_MARKERS: Record<'mathcoder' | 'tora' | 'qwen', string> = { mathcoder: '<|assistant|>', tora: '<|assistant|>\n', qwen: '<|im_start|>assistant\n' };
 
-export function promptSyntax(prompt: string): TrajectorySyntax {
-  if (prompt.startsWith('<|im_start|>')) return getSyntax('qwen');
-  if (/^<\|(system|user)\|><\|text\|>/.test(prompt)) return getSyntax('mathcoder');
-  if (/^<\|(system|user)\|>\n/.test(prompt)) return getSyntax('tora');
+/** The syntax of a prompt for a published MathCoder trajectory (other dialects are served from recorded transcripts). */
+export function promptSyntax(prompt: string): TrajectorySyntax & { readonly name: 'mathcoder' | 'tora' | 'qwen' } {
+  const named = (name: 'mathcoder' | 'tora' | 'qwen') => getSyntax(name) as TrajectorySyntax & { readonly name: typeof name };
+  if (prompt.startsWith('<|im_start|>')) return named('qwen');
+  if (/^<\|(system|user)\|><\|text\|>/.test(prompt)) return named('mathcoder');
+  if (/^<\|(system|user)\|>\n/.test(prompt)) return named('tora');
   throw new ReplayError(400, 'the prompt is in no known syntax: it must start as a MathCoder, ToRA or Qwen conversation');
 }
 
@@ -37,8 +38,8 @@ export function alignedAssistantText(syntax: TrajectorySyntax, entry: IndexedTra
   let executionIndex = 0;
   for (const block of entry.trajectory.blocks) {
     if (block.type === 'execution') {
-      text = appendExecution(syntax, text, executions[executionIndex] ?? escapeSpecialTokens(block.content));
       executionIndex += 1;
+      text = syntax.appendExecution(text, executions[executionIndex - 1] ?? syntax.escape(block.content), executionIndex);
     } else {
       text += syntax.renderBlocks([block]);
     }
@@ -47,12 +48,48 @@ export function alignedAssistantText(syntax: TrajectorySyntax, entry: IndexedTra
 }
 
 export interface Continuation {
-  readonly entry: IndexedTrajectory;
+  /** The question the prompt asks (for the simulated serving time's records). */
+  readonly question: string;
+  /** `file:line` of the row replayed. */
+  readonly where: string;
   /** The text the model writes after the prompt (it then writes EOS). */
   readonly text: string;
 }
 
+/** The recorded text with the client's outputs in place of the recorded ones (the runner's frames and notices rebuilt). */
+function alignedRecording(syntax: TrajectorySyntax, recorded: readonly AssistantSegment[], outputs: readonly string[]): string {
+  let text = '';
+  for (const segment of recorded) {
+    if (segment.kind === 'model') text += segment.text;
+    else text = syntax.appendExecution(text, outputs[segment.index - 1] ?? segment.output, segment.index);
+  }
+  return text;
+}
+
+function clientOutputs(syntax: TrajectorySyntax, assistant: string): string[] {
+  return syntax
+    .segments(assistant)
+    .flatMap((segment) => (segment.kind === 'runner' ? [segment.output] : []));
+}
+
+function departure(where: string, assistant: string, aligned: string): ReplayError {
+  let differ = 0;
+  while (differ < assistant.length && assistant[differ] === aligned[differ]) differ += 1;
+  return new ReplayError(400, `the prompt departs from the published trajectory ${where} at character ${differ} of the assistant message`);
+}
+
+function recordedContinuation(entry: IndexedRecording, prompt: string): Continuation {
+  const { recording, where } = entry;
+  const syntax = getSyntax(recording.dialect);
+  const assistant = prompt.slice(recording.prompt.length);
+  const aligned = alignedRecording(syntax, syntax.segments(recording.completion), clientOutputs(syntax, assistant));
+  if (!aligned.startsWith(assistant)) throw departure(where, assistant, aligned);
+  return { question: recording.question, where, text: aligned.slice(assistant.length) };
+}
+
 export function continuationOf(index: PublishedIndex, prompt: string): Continuation {
+  const recorded = index.findRecording(prompt);
+  if (recorded) return recordedContinuation(recorded, prompt);
   const syntax = promptSyntax(prompt);
   const marker = ASSISTANT_MARKERS[syntax.name];
   const at = prompt.indexOf(marker);
@@ -64,14 +101,7 @@ export function continuationOf(index: PublishedIndex, prompt: string): Continuat
   const entry = index.find(userText(user.content));
   if (!entry) throw new ReplayError(404, `no published trajectory has this question: ${JSON.stringify(userText(user.content).slice(0, 80))}`);
   const assistant = prompt.slice(assistantStart);
-  const executions = assistantBlocks(syntax, assistant)
-    .filter((block) => block.type === 'execution')
-    .map((block) => block.content);
-  const aligned = alignedAssistantText(syntax, entry, executions);
-  if (!aligned.startsWith(assistant)) {
-    let differ = 0;
-    while (differ < assistant.length && assistant[differ] === aligned[differ]) differ += 1;
-    throw new ReplayError(400, `the prompt departs from the published trajectory ${entry.where} at character ${differ} of the assistant message`);
-  }
-  return { entry, text: aligned.slice(assistant.length) };
+  const aligned = alignedAssistantText(syntax, entry, clientOutputs(syntax, assistant));
+  if (!aligned.startsWith(assistant)) throw departure(entry.where, assistant, aligned);
+  return { question: entry.trajectory.question, where: entry.where, text: aligned.slice(assistant.length) };
 }
