@@ -4,13 +4,16 @@
  *   imports IPython, sympy and numpy (what a fresh process must do before it can run the first cell);
  * - a trivial cell's round trip: this sandbox, a Jupyter kernel through jupyter_client (MathCoder), and a
  *   fresh python3 process per cell (ToRA's way);
- * - the first sympy-heavy cell of a new session: this sandbox vs a fresh Jupyter kernel.
- * Run: node --import tsx bench/sandbox.ts [--rounds N]
+ * - the first sympy-heavy cell of a new session: this sandbox vs a fresh Jupyter kernel;
+ * - cost: the CPU of re-executing the published MathCoder-CL-7B cells against the bare-process and fork floors
+ *   (bench/sandbox-cost.ts; `--cost-limit N` takes the first N rows of each file, `--no-cost` skips it).
+ * Run: node --import tsx bench/sandbox.ts [--rounds N] [--cost-limit N | --no-cost]
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { PythonSandbox } from '../src/sandbox/python-sandbox.js';
 import { sandboxEnvironment } from '../src/sandbox/python-discovery.js';
+import { measureSandboxCost, printSandboxCost } from './sandbox-cost.js';
 
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 30;
 const SYMPY_CELL = "from sympy import symbols, solve, Eq\nx, y = symbols('x y')\nsolve([Eq(x + y, 10), Eq(x - y, 2)], [x, y])";
@@ -77,7 +80,7 @@ const perProcess = freshProcessTimes('print(1 + 1)');
 await sandbox.close();
 
 // A real Jupyter kernel through jupyter_client.
-const script = fileURLToPath(new URL('./jupyter_kernel_timing.py', import.meta.url));
+const script = fileURLToPath(new URL('./python/jupyter_kernel_timing.py', import.meta.url));
 const kernels = Math.min(5, rounds);
 const jupyterRun = spawnSync(python, [script, SYMPY_CELL, String(rounds * 2), String(kernels)], { encoding: 'utf8', env: { ...sandboxEnvironment('/tmp'), HOME: process.env.HOME ?? '/tmp' } });
 const jupyter = jupyterRun.status === 0 ? (JSON.parse(jupyterRun.stdout.trim().split('\n').pop()!) as { startMs: number; firstSympyMs: number; trivialMs: number }) : null;
@@ -98,3 +101,8 @@ rows.push(['first sympy cell of a new session: this sandbox', fmt(median(warmFir
 if (jupyter) rows.push(['first sympy cell of a new session: Jupyter kernel', fmt(jupyter.firstSympyMs), 'baseline']);
 const width = Math.max(...rows.map((row) => row[0].length));
 for (const [name, value, note] of rows) console.log(`${name.padEnd(width)}  ${value.padStart(10)}  ${note}`);
+
+if (!process.argv.includes('--no-cost')) {
+  const limitAt = process.argv.indexOf('--cost-limit');
+  printSandboxCost(measureSandboxCost(undefined, limitAt >= 0 ? Number(process.argv[limitAt + 1]) : 0));
+}

@@ -1,0 +1,73 @@
+/**
+ * bench/sandbox-cost: what re-executing the published cells costs in CPU, against floors measured in the same run.
+ * - the bare floor: the same cells in one plain python3 process (a namespace per trajectory, output captured);
+ * - the fork floor: a warm interpreter (IPython, sympy, numpy imported) forking a child that exits at once, times
+ *   the number of sessions: what any process-per-session design pays before its first cell;
+ * - `mathcoder replay` of the same files: a fresh isolated session per trajectory, every cell compared with the
+ *   published execution (its match rate is printed too).
+ * CPU is counted for whole process trees with a cgroup (see cpu-of-command.ts).
+ * Run: node --import tsx bench/sandbox-cost.ts [--limit N] [FILE...] (default: the three MathCoder-CL-7B files)
+ */
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { discoverPython, sandboxEnvironment } from '../src/sandbox/python-discovery.js';
+import { cpuOfCommand } from './cpu-of-command.js';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const SHARED = process.env.MATHCODER_SHARED ?? resolve(ROOT, '..', 'shared');
+const DEFAULT_FILES = ['svamp', 'mathematics', 'simuleq'].map((name) => join(SHARED, 'trajectories', 'mathcoder-cl-7b', `${name}.jsonl`));
+
+export interface SandboxCost {
+  readonly sessions: number;
+  readonly cells: number;
+  readonly floorSeconds: number;
+  readonly forkSecondsPerSession: number;
+  readonly replaySeconds: number;
+  readonly matched: number;
+  readonly method: string;
+}
+
+export function measureSandboxCost(files: readonly string[] = DEFAULT_FILES, limit = 0): SandboxCost {
+  const python = discoverPython({ path: process.env.PATH ?? '' }).executable;
+  const env = { ...sandboxEnvironment('/tmp'), HOME: '/tmp' };
+  const floorRun = cpuOfCommand(python, [join(ROOT, 'bench', 'python', 'bare_floor.py'), String(limit), ...files], env);
+  if (floorRun.status !== 0) throw new Error(`the bare floor failed: ${floorRun.stderr}`);
+  const forkRun = cpuOfCommand(python, [join(ROOT, 'bench', 'python', 'fork_floor.py'), '200'], env);
+  const fork = JSON.parse(forkRun.stdout.trim().split('\n').pop()!) as { cpuSecondsPerFork: number };
+  const cli = join(ROOT, 'dist', 'cli', 'main.js');
+  const replay = cpuOfCommand(process.execPath, [cli, 'replay', '--json', '--concurrency', '2', ...(limit ? ['--limit', String(limit)] : []), ...files]);
+  if (replay.status !== 0) throw new Error(`mathcoder replay failed (build dist/ first: npm run build): ${replay.stderr.trim().split('\n').pop()}`);
+  const reports = replay.stdout.trim().split('\n').map((line) => JSON.parse(line) as { rows: number; cells: number; matched: number });
+  const cells = reports.reduce((sum, report) => sum + report.cells, 0);
+  return {
+    sessions: reports.reduce((sum, report) => sum + report.rows, 0),
+    cells,
+    floorSeconds: floorRun.cpuSeconds,
+    forkSecondsPerSession: fork.cpuSecondsPerFork,
+    replaySeconds: replay.cpuSeconds,
+    matched: reports.reduce((sum, report) => sum + report.matched, 0) / cells,
+    method: replay.method,
+  };
+}
+
+export function printSandboxCost(cost: SandboxCost): void {
+  const ms = (seconds: number) => `${(seconds * 1000).toFixed(1)} ms`;
+  const forkTotal = cost.forkSecondsPerSession * cost.sessions;
+  console.log(`\nCPU to re-execute ${cost.cells.toLocaleString('en')} published cells in ${cost.sessions.toLocaleString('en')} sessions (${cost.method})`);
+  const rows: Array<[string, string, string, string]> = [
+    ['bare floor: one python3 process', `${cost.floorSeconds.toFixed(1)} s`, ms(cost.floorSeconds / cost.sessions), '1.0x'],
+    ['fork floor: a fork + exit of a warm interpreter per session', `${forkTotal.toFixed(1)} s`, ms(cost.forkSecondsPerSession), `${(forkTotal / cost.floorSeconds).toFixed(1)}x`],
+    ['mathcoder replay (isolated sessions)', `${cost.replaySeconds.toFixed(1)} s`, ms(cost.replaySeconds / cost.sessions), `${(cost.replaySeconds / cost.floorSeconds).toFixed(1)}x`],
+  ];
+  const width = Math.max(...rows.map((row) => row[0].length));
+  console.log(`${''.padEnd(width)}  ${'CPU'.padStart(8)}  ${'per session'.padStart(11)}  vs floor`);
+  for (const [name, total, each, ratio] of rows) console.log(`${name.padEnd(width)}  ${total.padStart(8)}  ${each.padStart(11)}  ${ratio}`);
+  console.log(`executions matching the published ones: ${(100 * cost.matched).toFixed(2)}%`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  const args = process.argv.slice(2);
+  const limitAt = args.indexOf('--limit');
+  const limit = limitAt >= 0 ? Number(args.splice(limitAt, 2)[1]) : 0;
+  printSandboxCost(measureSandboxCost(args.length ? args : DEFAULT_FILES, limit));
+}
