@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MathcoderError, errorMessage } from '../errors.js';
+import { httpGet, type HttpGetResponse } from './http-get.js';
 
 /**
  * Downloads one file over HTTPS into a cache, the way the Hugging Face hub client does: bytes go to
@@ -67,56 +67,61 @@ async function attempt(options: DownloadOptions, part: string): Promise<{ total:
   const headers: Record<string, string> = { 'user-agent': 'mathcoder' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (already > 0) headers.range = `bytes=${already}-`;
-  let response: Response;
+  let response: HttpGetResponse;
   try {
-    response = await fetch(options.url, { headers, redirect: 'follow', ...(options.signal ? { signal: options.signal } : {}) });
+    response = await httpGet(options.url, headers, options.signal);
   } catch (error) {
+    if (error instanceof MathcoderError) throw error;
+    if (options.signal?.aborted) throw new MathcoderError('download', `download of ${options.url} was cancelled; run again to resume`);
     throw new RetryableError(describeNetworkError(options.url, error));
   }
-  const etag = (response.headers.get('x-linked-etag') ?? response.headers.get('etag') ?? '').replace(/^W\//, '').replace(/"/g, '');
+  const etag = (response.header('x-linked-etag') ?? response.header('etag') ?? '').replace(/^W\//, '').replace(/"/g, '');
   const etagSha = SHA256.test(etag) ? etag : null;
   if (response.status === 416 && already > 0) {
     // The part file already holds every byte.
-    await response.body?.cancel();
+    response.discard();
     return { total: already, etagSha };
   }
   if (response.status === 401 || response.status === 403) {
-    await response.body?.cancel();
+    response.discard();
     throw new MathcoderError(
       'download',
       `access to ${options.url} was refused (HTTP ${response.status}): ${options.token ? 'the token in HF_TOKEN has no access to it' : 'it may be gated or private; set HF_TOKEN'}`,
     );
   }
   if (response.status === 404) {
-    await response.body?.cancel();
+    response.discard();
     throw new MathcoderError('download', `${options.url} does not exist (HTTP 404): check the repository, revision and file name`);
   }
   if (response.status >= 500 || response.status === 429) {
-    await response.body?.cancel();
+    response.discard();
     throw new RetryableError(`the server answered HTTP ${response.status} for ${options.url}`);
   }
   if (response.status !== 200 && response.status !== 206) {
-    await response.body?.cancel();
+    response.discard();
     throw new MathcoderError('download', `unexpected HTTP ${response.status} for ${options.url}`);
   }
   const resumed = response.status === 206;
   const start = resumed ? already : 0;
-  const rangeTotal = /\/(\d+)$/.exec(response.headers.get('content-range') ?? '')?.[1];
-  const length = response.headers.get('content-length');
+  const rangeTotal = /\/(\d+)$/.exec(response.header('content-range') ?? '')?.[1];
+  const length = response.header('content-length');
   const total = rangeTotal !== undefined ? Number(rangeTotal) : length !== null ? start + Number(length) : (options.expectedSize ?? null);
-  if (!response.body) throw new RetryableError(`no body in the answer from ${options.url}`);
   let received = start;
   options.onProgress?.({ receivedBytes: received, totalBytes: total });
-  const counter = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
-  counter.on('data', (chunk: Buffer) => {
-    received += chunk.length;
-    options.onProgress?.({ receivedBytes: received, totalBytes: total });
-  });
+  // Each chunk is written as it arrives, before any error is seen: when the connection breaks off, every byte
+  // received is kept and the next attempt resumes after it.
+  const file = openSync(part, resumed ? 'a' : 'w');
   try {
-    await pipeline(counter, createWriteStream(part, { flags: resumed ? 'a' : 'w' }));
+    await response.consume((chunk) => {
+      writeSync(file, chunk);
+      received += chunk.length;
+      options.onProgress?.({ receivedBytes: received, totalBytes: total });
+    });
   } catch (error) {
     if (options.signal?.aborted) throw new MathcoderError('download', `download of ${options.url} was cancelled; run again to resume`);
     throw new RetryableError(`the download of ${options.url} broke off at ${received} of ${total ?? '?'} bytes (${errorMessage(error)})`);
+  } finally {
+    closeSync(file);
   }
   if (total !== null && sizeOf(part) < total) {
     throw new RetryableError(`the download of ${options.url} ended early at ${sizeOf(part)} of ${total} bytes`);

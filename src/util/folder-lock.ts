@@ -2,7 +2,7 @@ import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSyn
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { MathcoderError } from '../errors.js';
+import { MathcoderError, errorMessage } from '../errors.js';
 import { currentProcess, isAlive, type ProcessIdentity } from './process-identity.js';
 
 /** What a lock file records: who holds the folder, since when, doing what. */
@@ -52,13 +52,17 @@ export class FolderLock {
   }
 
   static acquire(folder: string, command: string): FolderLock {
-    mkdirSync(folder, { recursive: true });
     const path = join(folder, LOCK_FILE);
     const text = `${JSON.stringify({ ...currentProcess(), host: hostname(), since: new Date().toISOString(), command })}\n`;
     // Written whole under another name, then linked into place: link fails if a lock exists, and a lock is
     // never seen half-written.
     const draft = `${path}.${process.pid}-${randomBytes(4).toString('hex')}`;
-    writeFileSync(draft, text);
+    try {
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(draft, text);
+    } catch (error) {
+      throw new MathcoderError('output', `cannot write the run folder ${folder}: ${errorMessage(error)}; choose another --out`);
+    }
     try {
       for (let attempt = 0; attempt < 5; attempt += 1) {
         try {
