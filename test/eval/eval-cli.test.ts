@@ -91,8 +91,8 @@ describe('mathcoder report', () => {
     const base = mkdtempSync(join(tmpdir(), 'mc-report-'));
     const [a, b] = [join(base, 'a'), join(base, 'b')];
     for (const [out, limit] of [
-      [a, '20'],
-      [b, '20'],
+      [a, '6'],
+      [b, '6'],
     ] as const) {
       const run = await runCli(['eval', '--backend', 'replay', '--trajectories', svampTrajectories, '--data-dir', dataDir, '--limit', limit, '--out', out]);
       expect(run.code, run.stderr).toBe(0);
@@ -104,7 +104,7 @@ describe('mathcoder report', () => {
 
     const json = await runCli(['report', a, '--format', 'json']);
     const [svamp] = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(svamp).toMatchObject({ dataset: 'svamp', rows: 20, model: 'mathcoder-cl-7b', paper: 70.7 });
+    expect(svamp).toMatchObject({ dataset: 'svamp', rows: 6, model: 'mathcoder-cl-7b', paper: 70.7 });
     expect(Object.keys(svamp!.accuracy as object).sort()).toEqual(['mathcoder-compat', 'strict']);
 
     const csv = await runCli(['report', a, b, '--format', 'csv']);
@@ -163,7 +163,7 @@ describe('bad input and failures', () => {
     let served = 0;
     const replay: ReplayServer = await startReplayServer({ files: [svampTrajectories], protocol: 'openai-completions', recordRequests: false });
     const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
-      if (request.url?.endsWith('/completions') && ++served > 40) failing = true;
+      if (request.url?.endsWith('/completions') && ++served > 16) failing = true;
       if (failing) {
         request.resume();
         response.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'the server is shutting down' } }));
@@ -175,7 +175,7 @@ describe('bad input and failures', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
     try {
       const out = mkdtempSync(join(tmpdir(), 'mc-dying-'));
-      const args = ['eval', '--backend', 'openai-completions', '--base-url', url, '--retries', '0', '--datasets', 'svamp', '--data-dir', dataDir, '--limit', '40', '--concurrency', '1', '--out', out];
+      const args = ['eval', '--backend', 'openai-completions', '--base-url', url, '--retries', '0', '--datasets', 'svamp', '--data-dir', dataDir, '--limit', '24', '--concurrency', '1', '--out', out];
       const dying = await runCli(args);
       expect(dying.code).toBe(1);
       expect(dying.stderr).toMatch(/mathcoder: the run stopped early: the model server failed 5 problems in a row \(last: .*503.*\); the rows so far are kept, run the same command again to resume/);
@@ -188,9 +188,9 @@ describe('bad input and failures', () => {
       const resumed = await runCli(args);
       expect(resumed.code, resumed.stderr).toBe(0);
       const rows = loadRun(out).rows;
-      expect(rows).toHaveLength(40);
+      expect(rows).toHaveLength(24);
       expect(rows.every((row) => row.status === 'done')).toBe(true);
-      expect(resumed.stderr).toContain(`${40 - (firstPass.length - failed.length)} rows written, ${firstPass.length - failed.length} already done`);
+      expect(resumed.stderr).toContain(`${24 - (firstPass.length - failed.length)} rows written, ${firstPass.length - failed.length} already done`);
     } finally {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

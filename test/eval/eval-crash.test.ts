@@ -8,9 +8,9 @@ import { runCli } from '../helpers/cli.js';
 import { REPO_ROOT, sharedPath } from '../helpers/shared.js';
 import { scaled } from '../helpers/test-scale.js';
 
-/** `npm test`: 60 problems, 6 kills; `npm run test:full`: 500 problems, 20 kills. */
-const PROBLEMS = scaled(60, 500);
-const KILLS = scaled(6, 20);
+/** `npm test`: 24 problems, 4 kills; `npm run test:full`: 500 problems, 20 kills. */
+const PROBLEMS = scaled(24, 500);
+const KILLS = scaled(4, 20);
 const args = (out: string) => [
   'eval',
   '--backend', 'replay',

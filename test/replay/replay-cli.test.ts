@@ -11,27 +11,29 @@ const simuleq = sharedPath('trajectories', 'mathcoder-cl-7b', 'simuleq.jsonl');
 const math = sharedPath('trajectories', 'mathcoder-l-7b', 'math.correct.jsonl');
 
 describe('mathcoder replay', () => {
-  it('re-executes published cells and matches at least 97% of them exactly after normalisation', async () => {
-    const result = await runCli(['replay', '--json', '--limit', '80', '--concurrency', '4', '--cell-timeout', '3', svamp, mathematics, simuleq]);
+  it('re-executes published cells: at least 95% match exactly after normalisation, and every other differs for a known, benign reason', async () => {
+    // The first 25 rows of each file (the whole files, 5,729 cells, match 99%: README, bench/sandbox-cost).
+    const result = await runCli(['replay', '--json', '--limit', '25', '--concurrency', '2', '--cell-timeout', '3', svamp, mathematics, simuleq]);
     expect(result.code, result.stderr).toBe(0);
-    const reports = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const reports = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { file: string; rows: number; cells: number; matched: number; mismatchKinds: Record<string, number> });
     expect(reports.map((report) => report.file)).toEqual([svamp, mathematics, simuleq]);
     let cells = 0;
     let matched = 0;
     for (const report of reports) {
-      expect(report.rows).toBe(80);
-      expect(typeof report.cells).toBe('number');
-      expect(typeof report.matched).toBe('number');
-      cells += report.cells as number;
-      matched += report.matched as number;
+      expect(report.rows).toBe(25);
+      cells += report.cells;
+      matched += report.matched;
+      // Frames inside library files (Python 3.11 and SymPy 1.11 here, 3.9 and 1.12 on the authors' machine) and
+      // the wording of an error message or a SyntaxError are what may differ; never what the code computed.
+      for (const [kind, count] of Object.entries(report.mismatchKinds)) if (count > 0) expect(['library-frames', 'error-message', 'syntax-message'], `${report.file}: ${kind}`).toContain(kind);
     }
-    expect(cells).toBeGreaterThan(250);
-    expect(matched / cells).toBeGreaterThanOrEqual(0.97);
-    expect(result.stderr).toMatch(/replay: 240\/240 trajectories/);
+    expect(cells).toBeGreaterThan(50);
+    expect(matched / cells).toBeGreaterThanOrEqual(0.95);
+    expect(result.stderr).toMatch(/replay: 75\/75 trajectories/);
   });
 
   it('lists mismatches with their kind and both texts', async () => {
-    const result = await runCli(['replay', '--show-mismatches', '--limit', '25', '--cell-timeout', '3', mathematics, math]);
+    const result = await runCli(['replay', '--show-mismatches', '--limit', '12', '--cell-timeout', '3', mathematics, math]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/mathematics\.jsonl:\d+ cell \d+ \[(library-frames|error-message|syntax-message|output-differs|ordering|float-rounding|error-vs-output|after-earlier-mismatch|replay-timeout)\]/);
     expect(result.stdout).toContain('  published:');

@@ -126,7 +126,7 @@ export async function runStage<Progress extends StageProgress, Outcome extends S
   run: (hooks: StageHooks<Progress>) => Promise<Outcome>,
   report: (outcome: Outcome) => string,
 ): Promise<void> {
-  const sandbox = await startSandbox(flags, { poolSize: Math.min(flags.concurrency, 8) });
+  const sandbox = await startSandbox(flags, { poolSize: Math.min(flags.concurrency, 2) });
   try {
     const progress = stageProgress(stage, unit);
     const interrupt = new AbortController();

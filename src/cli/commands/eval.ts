@@ -164,7 +164,9 @@ export function registerEvalCommand(program: Command): void {
       // One eval at a time writes a run folder: a second is refused here, before anything heavy starts.
       const lock = FolderLock.acquire(runDir, `mathcoder ${process.argv.slice(2).join(' ')}`.slice(0, 300));
       // The sandbox takes a second or two to import and warm sympy: it starts while the data and the model load.
-      const sandboxStarting = startSandbox(flags, { poolSize: Math.min(config.concurrency, 8) });
+      // Two sessions forked ahead are enough: a fork takes milliseconds, a model's answer far longer, and every
+      // session forked ahead and never used is CPU spent for nothing when the run ends.
+      const sandboxStarting = startSandbox(flags, { poolSize: Math.min(config.concurrency, 2) });
       sandboxStarting.catch(() => undefined);
       try {
         const { datasets, datasetRecords } = await loadProblems(names, config, { dataDir, hub }, references, flags.trajectories ?? []);

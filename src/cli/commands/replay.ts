@@ -60,7 +60,7 @@ export function registerReplayCommand(program: Command): void {
       const allRows = perFile.flatMap((entry) => entry.rows);
       const totalCells = allRows.reduce((sum, row) => sum + row.cells.length, 0);
       if (totalCells === 0) throw new MathcoderError('input', `no code cells to replay in ${files.join(', ')}: no code block is followed by its execution`);
-      const sandbox = await startSandbox(flags, { poolSize: Math.min(flags.concurrency, 8) });
+      const sandbox = await startSandbox(flags, { poolSize: Math.min(flags.concurrency, 4) });
       try {
         const progress = createProgress({ label: 'replay', total: allRows.length, unit: 'trajectories', fieldNames: ['cells', 'matched'] });
         const comparisons = await replayRows(allRows, sandbox, {

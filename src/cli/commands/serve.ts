@@ -85,7 +85,7 @@ export async function runServer(flags: ServeFlags, runDirs: readonly string[], o
   const backend = await optionalBackend(flags);
   let server: RunningServer | null = null;
   try {
-    const sandbox = await startSandbox(flags, { poolSize: Math.min(flags.concurrency + 1, 8) });
+    const sandbox = await startSandbox(flags, { poolSize: 2 });
     try {
       const service = new SolveService({
         backend,

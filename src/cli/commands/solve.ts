@@ -45,7 +45,7 @@ export function registerSolveCommand(program: Command): void {
       const text = await readQuestion(question, flags.file);
       const backend = await backendFromFlags(flags);
       try {
-        const sandbox = await startSandbox(flags, { poolSize: 1 });
+        const sandbox = await startSandbox(flags, { poolSize: 0 });
         try {
           const display = flags.json ? null : new SolveDisplay(process.stdout);
           const options: SolveOptionsInput = {

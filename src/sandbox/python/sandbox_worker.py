@@ -506,6 +506,7 @@ class Zygote:
 
     def serve(self):
         self.setup_isolation()
+        python_runtime.lighten_ipython()
         python_runtime.choose_matplotlib_backend()
         versions = python_runtime.import_and_warm()
         import IPython
