@@ -13,6 +13,7 @@ export function createCompatGrader(options: CompatGraderOptions = {}): Grader {
   return {
     name: 'mathcoder-compat',
     extract: (completionText) => compatModelAnswer(completionText, options),
+    extractAll: (completionText) => [compatModelAnswer(completionText, options)],
     async equivalent(reference, answer): Promise<Verdict> {
       let normalized = references.get(reference);
       if (normalized === undefined) {
@@ -20,8 +21,8 @@ export function createCompatGrader(options: CompatGraderOptions = {}): Grader {
         references.set(reference, normalized);
       }
       const match = compatMatch(normalized, answer);
-      if (match === null) return { equal: false, method: 'none' };
-      return { equal: true, method: match === 'structure' ? 'structure' : match };
+      if (match === null) return { equal: false, method: 'none', rule: 'evaluate.py', why: `is_equal("${normalized}", "${answer}") is False` };
+      return { equal: true, method: match === 'structure' ? 'structure' : match, rule: 'evaluate.py', why: `is_equal("${normalized}", "${answer}") is True (${match})` };
     },
   };
 }
