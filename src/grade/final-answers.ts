@@ -11,7 +11,8 @@
  * 4. `answer-is`: the last "the answer is X" / "answer: X".
  * 5. `bare`: a message that is no prose (a bare answer such as `3900`, `x = 5`, `25 \text{ children}`) is its own
  *    answer.
- * 6. Only for a complete message (`prose: true`), from the last sentence that holds a value: `math`, its inline
+ * 6. Only for a complete message (`prose: true`) that does not stop mid-sentence, from the last sentence of its last
+ *    paragraph that holds a value: `math`, its inline
  *    and display math (spans that only name something, such as `x`, left out); or `last-number`, its last number,
  *    where the dataset's answers are plain numbers (`lastNumber: true`: GSM8K, SVAMP, ASDiv, MAWPS, GSM-Hard,
  *    SimulEq).
@@ -110,14 +111,21 @@ function sentenceEnd(text: string, start: number): number {
     const character = text[index]!;
     if (character === '\\') {
       if (math === null && (text.startsWith('\\(', index) || text.startsWith('\\[', index))) math = text[index + 1] === '(' ? '\\)' : '\\]';
-      else if (math !== null && text.startsWith(math, index)) math = null;
+      else if (math !== null && text.startsWith(math, index)) {
+        math = null;
+        // Math closed and a new sentence begins ("… = 6$ So, the pair is …").
+        if (/^\s+[A-Z]/.test(text.slice(index + 2)) && depth === 0) return index + 2;
+      }
       index += 1;
       continue;
     }
     if (character === '$') {
       const delimiter = text.startsWith('$$', index) ? '$$' : '$';
       if (math === null) math = delimiter;
-      else if (math === delimiter) math = null;
+      else if (math === delimiter) {
+        math = null;
+        if (/^\s+[A-Z]/.test(text.slice(index + delimiter.length)) && depth === 0) return index + delimiter.length;
+      }
       index += delimiter.length - 1;
       continue;
     }
@@ -188,7 +196,12 @@ function joinedGroup(text: string, spans: readonly Span[]): Span[] {
   return group;
 }
 
-const NUMBER = /-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*\/\s*\d+)?%?|-?\.\d+/g;
+const NUMBER = /(?<![A-Za-z\d.,])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?)(?:\s*\/\s*\d+)?%?|-?\.\d+/g;
+
+/** Words (two letters or more) outside math, `\\text{}` and LaTeX commands: "Answer $9$", "Soucis : 2,74". */
+function wordsOutsideMath(text: string): boolean {
+  return /[A-Za-z]{2,}/.test(text.replace(/\$\$[\s\S]*?\$\$|\$[^$]*\$|\\\([\s\S]*?\\\)|\\\[[\s\S]*?\\\]/g, ' ').replace(/\\text\{[^{}]*\}/g, ' ').replace(/\\[a-zA-Z]+/g, ' '));
+}
 
 /** Prose: three or more words in a row (LaTeX commands and math left out). */
 export function isProse(text: string): boolean {
@@ -201,8 +214,9 @@ export function isProse(text: string): boolean {
 
 /** An answer sentence in words ("Jane started growing Sphere 3 hours ago") gives its one math span or number. */
 function answerOfSentence(sentence: string, start: number, text: string): Span | null {
-  const trimmed = sentence.trim().replace(/[.\s]+$/, '');
-  if (trimmed === '') return null;
+  const trimmed = sentence.trim().replace(/^(?:\\?["“])+|(?:\\?["”])+$/g, '').replace(/[.\s]+$/, '').replace(/(?:\\?["”])+$/, '');
+  // Empty after the marker, or only an empty box ("the answer is: \boxed{}").
+  if (trimmed === '' || /\\(?:boxed|fbox)/.test(trimmed)) return null;
   const offset = start + sentence.indexOf(trimmed);
   if (!isProse(trimmed)) return { start: offset, end: offset + trimmed.length, text: trimmed };
   const math = mathSpans(trimmed);
@@ -240,7 +254,7 @@ function hashesMarker(text: string): Span | null {
 }
 
 function answerIsMarker(text: string): Span | null {
-  const markers = [...text.matchAll(/\banswers?\s*(?:is|are|=|:)\s*:?\s*/gi)];
+  const markers = [...text.matchAll(/\banswers?\s*(?:is|are|=|:|(?=\$|\\\(|\\\[))\s*:?\s*/gi)];
   for (let index = markers.length - 1; index >= 0; index -= 1) {
     const marker = markers[index]!;
     const from = marker.index + marker[0].length;
@@ -299,7 +313,9 @@ export function finalAnswers(message: string, options: AnswerPolicyOptions = {})
 
   const trimmed = text.trim();
   if (trimmed === '') return result('none', text, []);
-  if (!isProse(trimmed)) {
+  const hasMath = mathSpans(text).some((span) => span.text.trim() !== '');
+  const labelled = wordsOutsideMath(trimmed) && (hasMath || options.lastNumber === true);
+  if (!isProse(trimmed) && !labelled) {
     const start = text.indexOf(trimmed);
     return result('bare', text, [{ start, end: start + trimmed.length, text: trimmed.replace(/\.$/, '') }]);
   }
@@ -316,8 +332,11 @@ const NAME_SPAN = /^\s*(?:[A-Za-z](?:_\{?\w+\}?)?|\(\s*[A-Za-z](?:\s*,\s*[A-Za-z
  * where the dataset's answers are plain numbers, its last number.
  */
 function proseAnswers(text: string, lastNumber: boolean): { source: AnswerSource; spans: Span[] } | null {
+  // A message in words that stops mid-sentence was cut short: it states no answer.
+  if (isProse(text) && /[A-Za-z,:;(=+-]\s*$/.test(text)) return null;
   const sentences: [number, number][] = [];
-  for (let start = 0; start < text.length; ) {
+  const paragraph = text.trimEnd().lastIndexOf('\n\n');
+  for (let start = paragraph === -1 ? 0 : paragraph + 2; start < text.length; ) {
     const end = sentenceEnd(text, start);
     sentences.push([start, end]);
     start = end + 1;
@@ -351,10 +370,11 @@ export function displayAnswers(answers: readonly string[]): string {
  * that the published runs append the stored `completion` as one more text entry after the model's own final
  * text. `complete`: the model finished with a text (the runs appended the completion after it).
  */
-export function publishedLastMessage(entries: readonly { readonly role: string; readonly content: string }[]): { text: string; complete: boolean } {
+export function publishedLastMessage(entries: readonly { readonly role: string; readonly content: string }[], completion: string): { text: string; complete: boolean } {
   let last = entries.length - 1;
-  if (last >= 1 && entries[last]!.role === 'text' && entries[last - 1]!.role === 'text') last -= 1;
+  const repeated = last >= 1 && entries[last]!.role === 'text' && entries[last]!.content === completion && entries[last - 1]!.role === 'text';
+  if (repeated) last -= 1;
   const entry = entries[last];
   if (!entry) return { text: '', complete: false };
-  return { text: entry.content, complete: entry.role === 'text' && last < entries.length - 1 };
+  return { text: entry.content, complete: repeated };
 }

@@ -65,7 +65,7 @@ function parseRow(value: unknown, where: string): Omit<GradeRow, 'file' | 'lineN
       throw new MathcoderError('input', `${where}: field ${issue.path.join('.') || '(row)'}: ${issue.message}`);
     }
     const row = result.data;
-    const last = row.debug_result && row.debug_result.length > 0 ? publishedLastMessage(row.debug_result) : null;
+    const last = row.debug_result && row.debug_result.length > 0 ? publishedLastMessage(row.debug_result, row.completion) : null;
     return {
       id: row.id === undefined ? '' : String(row.id),
       question: userText(row.messages),

@@ -38,6 +38,8 @@ export interface GradeContext {
   readonly complete?: boolean;
   /** Decimal places answers are rounded to when the question does not say (a conformance table's precision). */
   readonly decimals?: number;
+  /** Whether the last number of an unmarked message may be its answer (default: by the dataset's answers). */
+  readonly lastNumber?: boolean;
 }
 
 export interface Grader {

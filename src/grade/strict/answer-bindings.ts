@@ -20,6 +20,7 @@ export function isName(text: string): boolean {
   const stripped = text
     .replace(/\\(?:arc)?(?:sin|cos|tan|cot|sec|csc)h?(?![a-z])|\\log(?![a-z])|\\ln(?![a-z])|\\mathbf|\\vec|\\overline/g, '')
     .replace(/\\frac\{([^{}]*)\}\{([^{}]*)\}/g, '$1/$2')
+    .replace(/\|([^|]*)\|/g, '$1')
     .replace(/_\{[^{}]*\}|_[A-Za-z0-9]/g, '')
     .replace(/([A-Za-z'])\([^()]*\)/g, '$1')
     .replace(/'/g, '')
@@ -43,10 +44,14 @@ export function bindingGroups(text: string): Binding[][] | null {
     const sides = splitTopLevel(group, '=');
     const names = sides.length === 2 ? tupleNames(sides[0]!) : null;
     if (names) {
-      const right = sides[1]!;
-      const values = right.startsWith('(') && right.endsWith(')') ? splitTopLevel(right.slice(1, -1), ',') : [];
-      if (values.length !== names.length) return null;
-      groups.push(names.map((name, index) => ({ name, value: values[index]! })));
+      // `(x,y)=(5,8)`, or several solutions `(x,y)=(5,8),(8,5)`.
+      const tuples = splitTopLevel(sides[1]!, ',');
+      const solutions = tuples.every((tuple) => tuple.startsWith('(') && tuple.endsWith(')')) ? tuples : [sides[1]!];
+      for (const solution of solutions) {
+        const values = solution.startsWith('(') && solution.endsWith(')') ? splitTopLevel(solution.slice(1, -1), ',') : [];
+        if (values.length !== names.length) return null;
+        groups.push(names.map((name, index) => ({ name, value: values[index]! })));
+      }
       continue;
     }
     const bindings: { name: string; values: string[] }[] = [];
@@ -62,7 +67,10 @@ export function bindingGroups(text: string): Binding[][] | null {
       }
     }
     if (bindings.length === 0) return null;
-    groups.push(bindings.map((binding) => ({ name: binding.name, value: binding.values.join(',') })));
+    // A name bound more than once (`x=1/2, x=3`): each binding is one solution.
+    const bound = bindings.map((binding) => binding.name);
+    const solutions = new Set(bound).size < bound.length ? bindings.map((binding) => [binding]) : [bindings];
+    for (const solution of solutions) groups.push(solution.map((binding) => ({ name: binding.name, value: binding.values.join(',') })));
   }
   return groups;
 }

@@ -167,8 +167,21 @@ async function compareEquations(reference: Extract<AnswerStructure, { kind: 'equ
 }
 
 /** Matches every reference item to a distinct answer item, in any order. */
+/** Whether every item of one collection equals some item of the other (a set written with a repeat). */
+async function coversAsSets(reference: readonly AnswerStructure[], answer: readonly AnswerStructure[], context: CompareContext): Promise<boolean> {
+  const covers = async (from: readonly AnswerStructure[], to: readonly AnswerStructure[]) => {
+    for (const item of from) {
+      let found = false;
+      for (const other of to) if (!found && (await compareStructures(item, other, context)).equal) found = true;
+      if (!found) return false;
+    }
+    return true;
+  };
+  return (await covers(reference, answer)) && (await covers(answer, reference));
+}
+
 async function compareCollections(reference: readonly AnswerStructure[], answer: readonly AnswerStructure[], context: CompareContext): Promise<Comparison> {
-  if (reference.length !== answer.length) return different('structure', 'different-count');
+  if (reference.length !== answer.length) return (await coversAsSets(reference, answer, context)) ? equal('structure') : different('structure', 'different-count');
   const used = new Set<number>();
   let rounded = false;
   for (const item of reference) {

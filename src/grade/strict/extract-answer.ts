@@ -78,7 +78,11 @@ export function normalizeAnswer(raw: string): NormalizedAnswer {
   text = text.replace(PERCENT_WORD, '');
   text = text.replace(/\\\(|\\\)|\\\[|\\\]/g, '').replace(/\\\$|\$/g, '');
   text = text.replace(/−/g, '-').replace(/×/g, '\\times ').replace(/²/g, '^2').replace(/³/g, '^3').replace(/[€£¥₹]/g, '');
-  text = text.replace(/\*\*/g, '^').replace(/\\cfrac/g, '\\frac').replace(/\{,\}/g, ',');
+  text = text.replace(/\*\*/g, '^').replace(/\\cfrac/g, '\\frac').replace(/\{\s*,\s*\}/g, ',');
+  // `\\frac{1}{3}` written with doubled backslashes (an escaped string), where no matrix needs `\\`.
+  if (!/\\begin\{/.test(text)) text = text.replace(/(?<!\\)\\\\(?=[a-zA-Z])/g, '\\');
+  // A matrix in parentheses or brackets: `(\begin{pmatrix}…\end{pmatrix})`, `\left[\begin{array}{cc}…\end{array}\right]`.
+  text = text.replace(/^\s*(?:\\left)?\s*[([]\s*(\\begin\{([pbvBV]?matrix|array)\}[\s\S]*\\end\{\2\})\s*(?:\\right)?\s*[)\]]\s*$/, '$1');
   // A matrix row break written with one backslash (`\begin{pmatrix}-6\6\end{pmatrix}`, as some stored answers are).
   if (/\\begin\{[pbvBV]?matrix\}/.test(text)) text = text.replace(/(?<!\\)\\(?=-?\d)/g, '\\\\');
   // `n \equiv 5 \pmod{17}`: n = 5.
@@ -104,6 +108,7 @@ export function normalizeAnswer(raw: string): NormalizedAnswer {
   text = text.replace(/\\%|%/g, '');
   // \frac34, \frac 3 4, \sqrt2: single-character arguments given without braces.
   text = text.replace(/\\frac\s*([0-9a-zA-Z])\s*([0-9a-zA-Z])/g, '\\frac{$1}{$2}');
+  text = text.replace(/\\frac\s*([0-9a-zA-Z])\s*\{/g, '\\frac{$1}{');
   text = text.replace(/\\frac\s*\{([^{}]*)\}\s*([0-9a-zA-Z])/g, '\\frac{$1}{$2}');
   text = text.replace(/\\sqrt\s*([0-9a-zA-Z])/g, '\\sqrt{$1}');
   text = text.trim().replace(/\.$/, '').trim();
@@ -111,8 +116,9 @@ export function normalizeAnswer(raw: string): NormalizedAnswer {
   text = text.replace(/^(.*?\S)\s*\((?=[^()]*[a-zA-Z]{2,}\s+[a-zA-Z]{2,})[^()]*\)$/, '$1');
   // A unit with an exponent glued to the value: 1,000.99m^2.
   text = text.replace(/^(-?[\d.,]+)\s*(?:mm|cm|km|m|ft|in)\^\{?[23]\}?$/, '$1');
-  // Values listed with "and": "12 and 13", "19, 46, and 82".
-  if (/\band\b/.test(text) && !/[a-zA-Z]/.test(text.replace(/\band\b/g, '').replace(/\\[a-zA-Z]+/g, ''))) text = text.replace(/\s*,?\s*\band\b\s*/g, ',');
+  // Values listed with "and" or "or": "12 and 13", "19, 46, and 82", "(11,7) or (7,11)", "p = -1 and p = 15/8".
+  text = text.replace(/\)\s*,?\s*\b(?:and|or)\b\s*\(/g, '),(').replace(/\s+(?:and|or)\s+(?=[A-Za-z]\w*(?:\([^()]*\))?\s*=)/g, ', ');
+  if (/\b(?:and|or)\b/.test(text) && !/[a-zA-Z]/.test(text.replace(/\b(?:and|or)\b/g, '').replace(/\\[a-zA-Z]+/g, ''))) text = text.replace(/\s*,?\s*\b(?:and|or)\b\s*/g, ',');
   // Units after a value: "12 degrees", "99\pi square inches", "40 points", "5 cm^2".
   const units = text.length > 200 ? null : /^(.*?[0-9}a-zA-Z)])\s+((?:[a-zA-Z]{2,}\.?|[a-zA-Z]+\/[a-zA-Z]+)(?:\s+(?:[a-zA-Z]{2,}\.?|[a-zA-Z]+\/[a-zA-Z]+))*(?:\s*\^\s*\{?\d\}?)?)$/.exec(text);
   if (units && /[0-9]|\\pi/.test(units[1]!) && units[2]!.replace(/\s*\^.*$/, '').split(/\s+/).every((word) => UNIT_WORD.test(word))) text = units[1]!;
@@ -130,7 +136,8 @@ export function normalizeAnswer(raw: string): NormalizedAnswer {
   // Thousands separators, only where the whole answer is one number (5,866,608; 25,000.50): in [1,100] the comma
   // separates two values.
   if (!spacedComma && /^[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?$/.test(text)) text = text.replace(/,/g, '');
-  // `-12;-11;-10`, `(0;0;0)`: semicolons separate items where no comma does.
+  // `-12;-11;-10`, `(0;0;0)`: semicolons separate items where no comma does, and inside tuples.
+  text = text.replace(/\(([^()]*)\)/g, (group: string, inner: string) => (inner.includes(';') ? `(${inner.replace(/;/g, ',')})` : group));
   if (text.includes(';') && !text.includes(',')) text = text.replace(/;/g, ',');
   return { text, percent };
 }

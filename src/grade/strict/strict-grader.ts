@@ -41,7 +41,7 @@ export function createStrictGrader(options: StrictGraderOptions = {}): Grader {
     return text;
   };
   const answersOf = (text: string, context: GradeContext = {}): readonly FinalAnswer[] =>
-    finalAnswers(text, { lastNumber: lastNumberAllowed(context.dataset), prose: context.complete ?? true }).answers;
+    finalAnswers(text, { lastNumber: context.lastNumber ?? lastNumberAllowed(context.dataset), prose: context.complete ?? true }).answers;
   return {
     name: 'strict',
     extract: (text, context) => displayAnswers(answersOf(text, context).map((answer) => answer.text)),

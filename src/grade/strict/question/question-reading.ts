@@ -63,6 +63,12 @@ export function askedVariable(question: string): string | null {
   return match && /\b(?:Solve|solve|Find|find|What is|Give|Determine)\b/.test(question) ? match[1]! : null;
 }
 
+/** The question asks for numbers with no order between them ("Find the two numbers.", "What are the numbers?"). */
+export function asksForNumbers(question: string): boolean {
+  return /\b(?:find|what are|determine)\s+(?:the\s+|both\s+)?(?:two\s+|2\s+)?(?:numbers|integers)\b|\bfind both numbers\b|\bwhat are the (?:two |greatest possible |least possible )?(?:consecutive )?(?:even |odd )?(?:numbers|integers)\b/i.test(question)
+    && !/\b(?:smaller|larger|greater|lesser|first|second|bigger)\b(?:\s+(?:number|integer|one))?\s*[?.]/i.test(question.split(/(?<=[.?])\s+/).slice(-2).join(' '));
+}
+
 /** The question asks for a percentage ("What percent …", "expressed as a percentage"). */
 export function asksForPercent(question: string): boolean {
   return /\b(?:what|which)\s+percent|\bas an? percent(?:age)?\b|\bin percent\b|\bpercentage\b/i.test(question);

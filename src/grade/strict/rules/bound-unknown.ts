@@ -1,6 +1,6 @@
 import type { FinalAnswer } from '../../final-answers.js';
 import { bindingGroups } from '../answer-bindings.js';
-import { askedQuantities, askedVariable, contentWords } from '../question/question-reading.js';
+import { askedQuantities, askedVariable, asksForNumbers, contentWords } from '../question/question-reading.js';
 import { decided, quote, type Decision, type RuleInput, type RuleTools, type StrictRule } from './strict-rule.js';
 
 /**
@@ -21,23 +21,34 @@ interface Labelled {
 }
 
 const SEPARATOR = /\s*(?:\band\b|\bor\b|[,;]|\\quad)\s*/i;
-const PAIR = /(-?\d[\d,]*(?:\.\d+)?)\s*((?:[A-Za-z][A-Za-z-]*\s*)+)/g;
+const LEADING_NUMBER = /^\s*\\?\$?\s*(-?\d[\d,]*(?:\.\d+)?)\s*(.*)$/s;
 
-/** An answer as labelled values: one, or several in one box (`25 \text{ children and } 102 \text{ adults}`, `D = 13, P = 27`). */
+/**
+ * An answer as labelled values: one, or several in one box (`25 \text{ children and } 102 \text{ adults}`,
+ * `\$12,000 at 3\% and \$6,000 at 5\%`, `64, 196`, `(12, 6)`, `D = 13, P = 27`, `\text{Main-level price} = \$40`).
+ */
 function labelled(answer: FinalAnswer, tools: RuleTools): Labelled[] {
-  const inner = answer.text.replace(/\\text\{([^{}]*)\}/g, ' $1 ').replace(/\\[,;!]|~|\\quad/g, ' ');
-  const pairs = [...inner.matchAll(PAIR)];
-  if (pairs.length >= 2 && inner.replace(PAIR, '').replace(/\band\b|[,;\s]/g, '') === '') {
-    return pairs.map((pair) => ({ value: pair[1]!, after: contentWords(pair[2]!), before: [] }));
-  }
-  // `\text{Main-level seat price} = \$40`, `D = 13, \quad P = 27`: names bound to values.
+  const plain = answer.text
+    .replace(/\\text\{([^{}]*)\}/g, ' $1 ')
+    .replace(/\\[,;!]|~|\\quad/g, ' ')
+    .replace(/\\%/g, '%')
+    .trim();
   const named = /^\s*\\text\{([^{}]*)\}\s*=\s*(.+)$/s.exec(answer.text);
   if (named) return [{ value: named[2]!, after: contentWords(named[1]!), before: [] }];
   const groups = bindingGroups(tools.normalize(answer.text));
   if (groups && groups.length === 1 && groups[0]!.length > 1) return groups[0]!.map((binding) => ({ value: binding.value, after: contentWords(binding.name), before: [] }));
+  const list = /^\((.*)\)$/s.exec(plain)?.[1] ?? plain;
+  const parts = list.split(/,\s+|;\s*|\s+and\s+|\s*,\s*(?=-?\d{1,2}(?:\.\d+)?\s*$)/).map((part) => LEADING_NUMBER.exec(part));
+  if (parts.length >= 2 && parts.every((part) => part !== null && !/^[\d.,]/.test(part[2]!))) {
+    return parts.map((part) => ({ value: part![1]!, after: contentWords(part![2]!.replace(/[.:]$/, '')), before: [] }));
+  }
   const after = answer.after.split(SEPARATOR)[0] ?? '';
   const beforeParts = answer.before.split(SEPARATOR);
-  return [{ value: answer.text, after: contentWords(after), before: contentWords(beforeParts[beforeParts.length - 1] ?? '') }];
+  // "40 \text{ liters of } 40\% \text{ acid solution}": the leading number, labelled by the words after it.
+  const leading = LEADING_NUMBER.exec(plain);
+  const value = leading && /^[A-Za-z%:]/.test(leading[2]!) ? leading[1]! : answer.text;
+  const inside = value === answer.text ? [] : contentWords(leading![2]!);
+  return [{ value, after: [...inside, ...contentWords(after)], before: contentWords(beforeParts[beforeParts.length - 1] ?? '') }];
 }
 
 /** How well each answer's words name each quantity (words the other quantities do not have): [answer][quantity]. */
@@ -111,6 +122,14 @@ async function decide(input: RuleInput, tools: RuleTools): Promise<Decision | nu
     return decided(comparison, `the answer ${quote(first.value)} is the one for "${asked}"${simuleq ? ' (the first quantity asked, which SimulEq\'s reference is)' : ''}`);
   }
   if (!simuleq) return null;
+  if (asksForNumbers(input.question)) {
+    // "Find the two numbers": the numbers have no order, and the reference is one of them.
+    for (const answer of answers) {
+      const comparison = await tools.compare(input.reference, answer.value);
+      if (comparison.equal) return decided(comparison, `the question asks for numbers in no order; ${quote(answer.value)}, one of the answers, is the reference`);
+    }
+    return { equal: false, method: 'structure', why: `the question asks for numbers in no order; none of the answers (${quote(answers.map((answer) => answer.value).join(', '))}) is the reference` };
+  }
   // SimulEq: the reference is the first quantity asked; answers no words bind are taken in the order written
   // (the first that no words bind to another quantity).
   const table = quantities.length > 0 ? scores(answers, quantities) : answers.map(() => [0]);
@@ -133,6 +152,9 @@ export const boundUnknown: StrictRule = {
     { dataset: 'simuleq', question: 'How many children and adults went to the film premiere?', reference: '25', answer: '\\boxed{25} adults and \\boxed{102} children', expected: false, why: 'the children are 102 in this answer' },
     { dataset: 'simuleq', question: 'How many senior citizen tickets were sold? How many regular tickets were sold?', reference: '24', answer: 'Therefore, the number of senior citizen tickets sold is \\( \\boxed{24} \\) and the number of regular tickets sold is \\( \\boxed{41} \\).', expected: true, why: 'labels before the boxes' },
     { dataset: 'simuleq', question: 'How many 200-dollar violins were sold? How many 300-dollar violins were sold?', reference: '5', answer: '\\[\n\\boxed{5}\n\\]\n\\[\n\\boxed{2}\n\\]', expected: true, why: 'unlabelled answers in the order asked' },
+    { dataset: 'simuleq', question: 'The difference between two numbers is 20 and their sum is 48. Find the numbers.', reference: '14', answer: '\\[\n\\boxed{(34, 14)}\n\\]', expected: true, why: 'numbers asked in no order: the reference is one of them' },
+    { dataset: 'simuleq', question: 'The sum of 2 numbers is 84. One number is 3 times the other. Find the smaller number. Find the larger number.', reference: '21', answer: 'the smaller number is \\( x = 63 \\) and the larger number is \\( y = 21 \\).\n\\[\n\\boxed{63, 21}\n\\]', expected: false, why: 'the first value written is for the smaller number asked first' },
+    { dataset: 'simuleq', question: 'Angus invested 18,000 dollars , part at 3 % and part at 5 %. How much did he invest at 3 %? At 5 %?', reference: '12000', answer: '\\[\n\\boxed{\\$12,000 at 3% and \\$6,000 at 5%}\n\\]', expected: true, why: 'labelled values in one box' },
     { question: 'Adult tickets cost 5.50 dollars and children\'s 2.50. How many adults were at the show?', reference: '152', answer: 'There were \\(\\boxed{152}\\) adults and \\(\\boxed{76}\\) children.', expected: true, why: 'the question asks for adults only' },
   ],
 };

@@ -46,6 +46,15 @@ async function compareGroups(reference: readonly Binding[][], answer: readonly B
   return { equal: true, method: 'structure', why: `the same names bound to the same values (${quote(show(answer))})` };
 }
 
+/** Text for a loose "is this in the question" test: no spaces, braces, parentheses, `$`, `\left`/`\right`, products. */
+const bare = (text: string) => text.replace(/\\left|\\right|\\!|\\cdot|\*|[\s{}()$]/g, '');
+
+/** Whether the question asks for the expression on an equation's left (`z^3` in "Find $z^3.$"). */
+function asks(question: string, left: string): boolean {
+  const wanted = bare(left);
+  return wanted !== '' && bare(question).includes(wanted);
+}
+
 async function decide(input: RuleInput, tools: RuleTools): Promise<Decision | null> {
   if (input.answers.length !== 1) return null;
   const reference = tools.normalize(input.reference);
@@ -69,8 +78,8 @@ async function decide(input: RuleInput, tools: RuleTools): Promise<Decision | nu
   }
   const [referenceSides, answerSides] = [splitTopLevel(reference, '='), splitTopLevel(answer, '=')];
   const [referenceEquation, answerEquation] = [referenceSides.length > 1, answerSides.length > 1];
-  if (answerEquation && !referenceEquation && answerSides.every((side) => side !== '')) {
-    // `z^3 = -1` for "Find z^3": the value the answer's equation ends in (but `x^2-4=0` is an equation, not 0).
+  if (answerEquation && !referenceEquation && answerSides.every((side) => side !== '') && asks(input.question, answerSides[0]!)) {
+    // `z^3 = -1` for "Find z^3": the value of what the question asks for (but `x^2-4=0` is an equation, not 0).
     const last = answerSides[answerSides.length - 1]!;
     if (!(last === '0' && /[a-zA-Z]/.test(answerSides[0]!))) {
       const comparison = await tools.compare(input.reference, last);
@@ -99,7 +108,8 @@ export const equation: StrictRule = {
     { reference: 'p=5,q=2;p=7,q=2', answer: '$(5,2),(7,2)$', expected: true, why: 'two solutions as tuples' },
     { reference: '\\frac{NO}{BO}=\\frac{1}{\\sqrt{6}}', answer: '$\\frac{1}{\\sqrt{6}}$', expected: true, why: 'a ratio of names is a name' },
     { reference: '400', answer: '\\boxed{0.04 \\cdot 10000 = 400}', expected: true, why: 'a computation is read as its result' },
-    { reference: '-1', answer: 'the answer is:\n\\[\n\\boxed{z^3 = -1}\n\\]', expected: true, why: 'the value of the asked expression' },
+    { question: 'Let $z$ be a complex number such that \\[z + \\frac{1}{z} = 1.\\]Find $z^3.$', reference: '-1', answer: 'the answer is:\n\\[\n\\boxed{z^3 = -1}\n\\]', expected: true, why: 'the value of the expression the question asks for' },
+    { question: 'The numbers $\\sin x,$ $\\cos x,$ $\\tan x$ form a geometric sequence.  Find \\[\\cos^3 x + \\cos^2 x.\\]', reference: '1', answer: '\\boxed{\\sin^2(x) = 1}', expected: false, why: 'an equation about another expression than the one asked' },
     { reference: '2', answer: '\\boxed{x^2 - 4 = 0}', expected: false, why: 'an equation in standard form is not its right side' },
     { reference: '5', answer: '\\boxed{n \\equiv 5 \\pmod{17}}', expected: true, why: 'a congruence names the residue' },
   ],

@@ -107,7 +107,8 @@ function chainOf(text: string, name: { value: string | null }): Interval[] | nul
     let operator = operators[index]!;
     if (leftValue) operator = { '<': '>', '>': '<', '≤': '≥', '≥': '≤' }[operator]!;
     const abs = /^\|([a-zA-Z])\|$/.exec(variableSide);
-    let unknown = abs?.[1] ?? (/^[a-zA-Z]$/.test(variableSide) ? variableSide : null);
+    // One unknown: `x`, `|x|`, or a function's value `f(x)`.
+    let unknown = abs?.[1] ?? (/^[a-zA-Z](?:\([a-zA-Z]\))?$/.test(variableSide) ? variableSide : null);
     if (unknown === null) {
       const node = parse(variableSide);
       const symbols = node ? [...freeSymbols(node)] : [];
