@@ -378,3 +378,15 @@ export function publishedLastMessage(entries: readonly { readonly role: string; 
   if (!entry) return { text: '', complete: false };
   return { text: entry.content, complete: repeated };
 }
+
+/**
+ * The last message of a solved trajectory: the last text block when the model finished, else the last block
+ * (a generation cut short, or an execution the run stopped on), marked incomplete.
+ */
+export function trajectoryLastMessage(blocks: readonly { readonly type: string; readonly content: string }[], finished: boolean): { text: string; complete: boolean } {
+  if (finished) {
+    const last = [...blocks].reverse().find((block) => block.type === 'text');
+    if (last) return { text: last.content, complete: true };
+  }
+  return { text: blocks[blocks.length - 1]?.content ?? '', complete: false };
+}

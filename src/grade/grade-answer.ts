@@ -1,5 +1,5 @@
 import { createCompatGrader } from './compat/compat-grader.js';
-import { displayAnswers } from './final-answers.js';
+import { displayAnswers, trajectoryLastMessage } from './final-answers.js';
 import { createStrictGrader } from './strict/strict-grader.js';
 import type { SymbolicChecker } from './strict/symbolic-checker.js';
 import type { GradeContext, Grader, GraderName, Verdict } from './types.js';
@@ -46,6 +46,12 @@ export interface Solution {
   readonly message?: string;
   /** Whether that message is complete; a generation cut short gives only marked answers (default true). */
   readonly complete?: boolean;
+}
+
+/** A solved trajectory as the graders read it: its stored `completion` and its last message. */
+export function trajectorySolution(blocks: readonly { readonly type: string; readonly content: string }[], finished: boolean, completion: string): Solution {
+  const { text, complete } = trajectoryLastMessage(blocks, finished);
+  return { completion, message: text, complete };
 }
 
 /**

@@ -27,7 +27,10 @@ const rowOf = (entry: JudgedCase): GradeRow => {
   return files.get(entry.file)![entry.line - 1]!;
 };
 
-async function verdicts() {
+let graded: ReturnType<typeof gradeAll> | null = null;
+const verdicts = () => (graded ??= gradeAll());
+
+async function gradeAll() {
   const strict = createStrictGrader();
   const graded = await gradeRows(cases.map(rowOf), {
     gradersFor: () => [strict],

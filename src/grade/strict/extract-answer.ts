@@ -1,4 +1,4 @@
-import { answerTexts, displayAnswers } from '../final-answers.js';
+import { answerTexts, boxedSpans, closingBrace, displayAnswers } from '../final-answers.js';
 import { isName } from './answer-bindings.js';
 
 /**
@@ -9,27 +9,13 @@ import { isName } from './answer-bindings.js';
  */
 
 function balancedGroup(text: string, open: number): string | null {
-  let depth = 0;
-  for (let index = open; index < text.length; index += 1) {
-    if (text[index] === '{') depth += 1;
-    else if (text[index] === '}') {
-      depth -= 1;
-      if (depth === 0) return text.slice(open + 1, index);
-    }
-  }
-  return null;
+  const end = closingBrace(text, open);
+  return end === -1 ? null : text.slice(open + 1, end - 1);
 }
 
 /** The content of the last \boxed or \fbox, or null. */
 export function lastBoxed(text: string): string | null {
-  const index = Math.max(text.lastIndexOf('\\boxed'), text.lastIndexOf('\\fbox'));
-  if (index === -1) return null;
-  const after = text.slice(index).replace(/^\\(boxed|fbox)/, '');
-  const open = after.search(/\S/);
-  if (open === -1) return null;
-  if (after[open] === '{') return balancedGroup(after, open);
-  // `\boxed 5` without braces: up to the next space or `$`.
-  return /^\S+?(?=[\s$]|$)/.exec(after.slice(open))?.[0] ?? null;
+  return boxedSpans(text).at(-1)?.text ?? null;
 }
 
 /** The final answers of a text under `final-answers@1`, joined by "; " (the whole text when it has none). */

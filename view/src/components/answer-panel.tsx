@@ -3,8 +3,10 @@ import { GRADERS, seconds } from '../format';
 import { MathAnswer } from './math-answer';
 import { Verdict } from './verdict';
 
-/** The answer each grader extracted against the reference, both verdicts, and what the loop spent. */
+/** The answer each grader extracted against the reference, both verdicts with the rule that decided and why, and what the loop spent. */
 export function AnswerPanel({ row }: { row: EvalRow }) {
+  // Where the graders disagree, the rule that decided each verdict is shown plainly, not muted.
+  const disagree = new Set(GRADERS.map((grader) => row.grades[grader]?.correct)).size > 1;
   return (
     <article class="answer-panel" data-testid="answer-panel">
       <div class="answers">
@@ -19,6 +21,11 @@ export function AnswerPanel({ row }: { row: EvalRow }) {
               <div class="muted small">{grader} extracted</div>
               <MathAnswer text={grade?.answer} /> <Verdict correct={grade?.correct ?? false} />
               {grade && <div class="muted small">{grade.method}{grade.reason ? `: ${grade.reason}` : ''}</div>}
+              {grade?.rule && (
+                <div class={disagree ? 'small' : 'muted small'} data-testid={`grade-${grader}-rule`}>
+                  <strong>{grade.rule}</strong>{grade.why ? `: ${grade.why}` : ''}
+                </div>
+              )}
             </div>
           );
         })}
