@@ -1,4 +1,5 @@
 import type { Grader, Verdict } from '../types.js';
+import { quoteAnswer } from '../verdict-text.js';
 import { compatModelAnswer, findMathAnswer } from './find-math-answer.js';
 import { compatMatch } from './is-equal.js';
 
@@ -21,8 +22,9 @@ export function createCompatGrader(options: CompatGraderOptions = {}): Grader {
         references.set(reference, normalized);
       }
       const match = compatMatch(normalized, answer);
-      if (match === null) return { equal: false, method: 'none', rule: 'evaluate.py', why: `is_equal("${normalized}", "${answer}") is False` };
-      return { equal: true, method: match === 'structure' ? 'structure' : match, rule: 'evaluate.py', why: `is_equal("${normalized}", "${answer}") is True (${match})` };
+      const compared = `is_equal(${quoteAnswer(normalized)}, ${quoteAnswer(answer)})`;
+      if (match === null) return { equal: false, method: 'none', rule: 'evaluate.py', why: `MathCoder's ${compared} is False` };
+      return { equal: true, method: match === 'structure' ? 'structure' : match, rule: 'evaluate.py', why: `MathCoder's ${compared} is True (${match})` };
     },
   };
 }

@@ -41,7 +41,8 @@ function samplePoints(symbols: readonly string[], count: number): SymbolValues[]
   );
 }
 
-function parseExpression(text: string): SympyNode | null {
+/** One expression read from cleaned-up LaTeX, or null (a list, or text the reader cannot parse). */
+export function parseExpression(text: string): SympyNode | null {
   try {
     const value = latexToSympyComplete(text);
     return Array.isArray(value) ? null : (value as SympyNode);

@@ -1,11 +1,12 @@
 import type { EvalRow } from '../api';
 import { GRADERS, seconds } from '../format';
+import { MarkdownText } from './markdown-text';
 import { MathAnswer } from './math-answer';
 import { Verdict } from './verdict';
 
 /** The answer each grader extracted against the reference, both verdicts with the rule that decided and why, and what the loop spent. */
 export function AnswerPanel({ row }: { row: EvalRow }) {
-  // Where the graders disagree, the rule that decided each verdict is shown plainly, not muted.
+  // The rule that decided each verdict; where the graders disagree, also why.
   const disagree = new Set(GRADERS.map((grader) => row.grades[grader]?.correct)).size > 1;
   return (
     <article class="answer-panel" data-testid="answer-panel">
@@ -22,8 +23,9 @@ export function AnswerPanel({ row }: { row: EvalRow }) {
               <MathAnswer text={grade?.answer} /> <Verdict correct={grade?.correct ?? false} />
               {grade && <div class="muted small">{grade.method}{grade.reason ? `: ${grade.reason}` : ''}</div>}
               {grade?.rule && (
-                <div class={disagree ? 'small' : 'muted small'} data-testid={`grade-${grader}-rule`}>
-                  <strong>{grade.rule}</strong>{grade.why ? `: ${grade.why}` : ''}
+                <div class="small" data-testid={`grade-${grader}-rule`}>
+                  <strong>{grade.rule}</strong>
+                  {disagree && grade.why && <MarkdownText text={grade.why} class="why" />}
                 </div>
               )}
             </div>

@@ -1,3 +1,5 @@
+import { rational } from '../../compat/sympy-tree.js';
+
 /** Exact rational numbers (BigInt numerator, positive denominator, reduced) for reading questions' definitions. */
 
 export interface Rational {
@@ -5,18 +7,10 @@ export interface Rational {
   readonly d: bigint;
 }
 
-function gcd(a: bigint, b: bigint): bigint {
-  let x = a < 0n ? -a : a;
-  let y = b < 0n ? -b : b;
-  while (y !== 0n) [x, y] = [y, x % y];
-  return x;
-}
-
 export function rationalOf(n: bigint, d = 1n): Rational {
   if (d === 0n) throw new RangeError('division by zero');
-  const sign = d < 0n ? -1n : 1n;
-  const divisor = gcd(n, d) || 1n;
-  return { n: (sign * n) / divisor, d: (sign * d) / divisor };
+  const reduced = rational(n, d) as { numerator: bigint; denominator: bigint };
+  return { n: reduced.numerator, d: reduced.denominator };
 }
 
 /** `12`, `-0.25`, `3.` as an exact rational. */

@@ -1,6 +1,6 @@
-import { latexToSympyComplete } from '../../compat/latex-to-sympy.js';
 import type { SympyNode } from '../../compat/sympy-tree.js';
 import { splitTopLevel } from '../answer-structure.js';
+import { parseExpression } from '../compare-answers.js';
 import { complexValue, freeSymbols } from '../complex-value.js';
 import { quote, type Decision, type RuleInput, type RuleTools, type StrictRule } from './strict-rule.js';
 
@@ -30,19 +30,10 @@ function canonical(text: string): string {
   return text.replace(/\\text\{\s*(or|and)\s*\}/g, ' $1 ').replace(/\\left|\\right/g, '').replace(/\s+/g, '');
 }
 
-function parse(text: string): SympyNode | null {
-  try {
-    const value = latexToSympyComplete(text);
-    return Array.isArray(value) ? null : (value as SympyNode);
-  } catch {
-    return null;
-  }
-}
-
 function constant(text: string): Endpoint | null {
   if (/^\+?\\infty$|^\+?∞$|^oo$/.test(text)) return INFINITE(1);
   if (/^-\\infty$|^-∞$|^-oo$/.test(text)) return INFINITE(-1);
-  const node = parse(text);
+  const node = parseExpression(text);
   if (node === null || freeSymbols(node).size > 0) return null;
   const value = complexValue(node);
   return value === null || Math.abs(value.im) > 1e-12 ? null : { value: value.re, text, closed: true };
@@ -110,7 +101,7 @@ function chainOf(text: string, name: { value: string | null }): Interval[] | nul
     // One unknown: `x`, `|x|`, or a function's value `f(x)`.
     let unknown = abs?.[1] ?? (/^[a-zA-Z](?:\([a-zA-Z]\))?$/.test(variableSide) ? variableSide : null);
     if (unknown === null) {
-      const node = parse(variableSide);
+      const node = parseExpression(variableSide);
       const symbols = node ? [...freeSymbols(node)] : [];
       if (!node || symbols.length !== 1) return null;
       const line = linear(node, symbols[0]!);

@@ -2,6 +2,8 @@ import type { FinalAnswer } from '../../final-answers.js';
 import type { Verdict } from '../../types.js';
 import type { Comparison } from '../compare-answers.js';
 
+export { quoteAnswer as quote } from '../../verdict-text.js';
+
 /**
  * One rule of the strict grader: it reads the question, the reference and every final answer, and either
  * decides (equal or not, and why) or passes to the next rule. Its `cases` are data rows a test runs, the rule's
@@ -57,4 +59,3 @@ export function decided(comparison: Comparison, why: string): Decision {
   return { equal: comparison.equal, method: comparison.method, ...(comparison.reason ? { reason: comparison.reason } : {}), why };
 }
 
-export const quote = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}…` : text);
