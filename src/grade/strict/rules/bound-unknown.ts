@@ -107,7 +107,9 @@ async function decide(input: RuleInput, tools: RuleTools): Promise<Decision | nu
     if (decision) return decision;
   }
   const quantities = askedQuantities(input.question);
-  const simuleq = input.dataset === 'simuleq';
+  // SimulEq's convention; also where the dataset is unknown and the question asks for several quantities or for
+  // "the numbers" (of the paper's sets, only SimulEq asks for several).
+  const simuleq = input.dataset === 'simuleq' || (input.dataset === null && (quantities.length >= 2 || asksForNumbers(input.question)));
   if (!simuleq && quantities.length !== 1) return null;
   const answers = input.answers.flatMap((answer) => labelled(answer, tools));
   if (answers.length < 2) return null;
