@@ -9,13 +9,13 @@
  * 2. `final-answer`: "Final Answer: The final answer is X. I hope it is correct." (and "Final Answer: … is X").
  * 3. `hashes`: GSM8K's `#### N`.
  * 4. `answer-is`: the last "the answer is X" / "answer: X".
- * 5. `bare`: a message that is no prose (a bare answer such as `3900`, `x = 5`, `25 \text{ children}`) is its own
- *    answer.
- * 6. Only for a complete message (`prose: true`) that does not stop mid-sentence, from the last sentence of its last
- *    paragraph that holds a value: `math`, its inline
- *    and display math (spans that only name something, such as `x`, left out); or `last-number`, its last number,
- *    where the dataset's answers are plain numbers (`lastNumber: true`: GSM8K, SVAMP, ASDiv, MAWPS, GSM-Hard,
- *    SimulEq).
+ * 5. `bare`: a message that is no prose (a bare answer such as `3900`, `x = 5`, `25 \text{ children}`) is its
+ *    own answer, unless words stand outside its math (a label), or beside its number where rule 6 may take it.
+ * 6. Only for a complete message (`prose: true`) that does not stop mid-sentence: from the last sentence of its
+ *    last paragraph that holds a value, `math`, its inline and display math (spans that only name something, such
+ *    as `x`, left out); or `last-number`, its last number, where the dataset's answers are plain numbers
+ *    (`lastNumber: true`: GSM8K, SVAMP, ASDiv, MAWPS, GSM-Hard, SimulEq). A label before the answer
+ *    ("Answer $9$", "Here is a zero matrix: $…$") makes a short message one of these.
  *
  * In rules 2 and 4, an answer sentence that is prose ("Jane started growing Sphere 3 hours ago") gives its one
  * math span or number. Each answer keeps the words before and after it in its sentence, which the strict grader
@@ -55,7 +55,7 @@ export function lastNumberAllowed(dataset: string | null | undefined): boolean {
   return dataset !== null && dataset !== undefined && NUMBER_ANSWER_DATASETS.has(dataset);
 }
 
-interface Span {
+export interface Span {
   readonly start: number;
   readonly end: number;
   readonly text: string;
