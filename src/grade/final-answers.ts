@@ -299,8 +299,8 @@ export function finalAnswers(message: string, options: AnswerPolicyOptions = {})
   const stop = END_OF_MESSAGE.exec(text);
   if (stop) text = text.slice(0, stop.index);
 
-  const boxes = dedupe(withoutSubjectBoxes(text, boxedSpans(text).filter((span) => span.text.trim() !== '')));
-  const finalAnswer = finalAnswerMarker(text);
+  const boxes = /\\(?:boxed|fbox)/.test(text) ? dedupe(withoutSubjectBoxes(text, boxedSpans(text).filter((span) => span.text.trim() !== ''))) : [];
+  const finalAnswer = /final answer/i.test(text) ? finalAnswerMarker(text) : null;
   const hashes = hashesMarker(text);
   const lastBox = boxes.length > 0 ? boxes[boxes.length - 1]!.end : -1;
   const later = [finalAnswer && { source: 'final-answer' as const, span: finalAnswer }, hashes && { source: 'hashes' as const, span: hashes }]
@@ -316,8 +316,8 @@ export function finalAnswers(message: string, options: AnswerPolicyOptions = {})
   const hasMath = mathSpans(text).some((span) => span.text.trim() !== '');
   const labelled = wordsOutsideMath(trimmed) && (hasMath || options.lastNumber === true);
   if (!isProse(trimmed) && !labelled) {
-    const start = text.indexOf(trimmed);
-    return result('bare', text, [{ start, end: start + trimmed.length, text: trimmed.replace(/\.$/, '') }]);
+    // The whole message is the answer: nothing around it to keep.
+    return { policy: ANSWER_POLICY, source: 'bare', answers: [{ text: trimmed.replace(/\.$/, '').trim(), before: '', after: '' }] };
   }
   if (options.prose === false) return result('none', text, []);
   const prose = proseAnswers(text, options.lastNumber === true);

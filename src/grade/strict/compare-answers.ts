@@ -41,14 +41,22 @@ function samplePoints(symbols: readonly string[], count: number): SymbolValues[]
   );
 }
 
-/** One expression read from cleaned-up LaTeX, or null (a list, or text the reader cannot parse). */
+const parsed = new Map<string, SympyNode | null>();
+
+/** One expression read from cleaned-up LaTeX, or null (a list, or text the reader cannot parse); remembered. */
 export function parseExpression(text: string): SympyNode | null {
-  try {
-    const value = latexToSympyComplete(text);
-    return Array.isArray(value) ? null : (value as SympyNode);
-  } catch {
-    return null;
+  let node = parsed.get(text);
+  if (node === undefined) {
+    try {
+      const value = latexToSympyComplete(text);
+      node = Array.isArray(value) ? null : (value as SympyNode);
+    } catch {
+      node = null;
+    }
+    if (parsed.size > 50_000) parsed.clear();
+    parsed.set(text, node);
   }
+  return node;
 }
 
 function plainText(text: string): string {

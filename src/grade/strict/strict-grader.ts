@@ -7,7 +7,7 @@ import { equation } from './rules/equation.js';
 import { multipleChoice } from './rules/multiple-choice.js';
 import { primeFactors } from './rules/prime-factors.js';
 import { relation } from './rules/relation.js';
-import type { RuleInput, RuleTools, StrictRule } from './rules/strict-rule.js';
+import { quote, type RuleInput, type RuleTools, type StrictRule } from './rules/strict-rule.js';
 import { rounding, value } from './rules/value.js';
 import type { SymbolicChecker } from './symbolic-checker.js';
 import { createValueComparison } from './value-comparison.js';
@@ -40,8 +40,18 @@ export function createStrictGrader(options: StrictGraderOptions = {}): Grader {
     }
     return text;
   };
-  const answersOf = (text: string, context: GradeContext = {}): readonly FinalAnswer[] =>
-    finalAnswers(text, { lastNumber: context.lastNumber ?? lastNumberAllowed(context.dataset), prose: context.complete ?? true }).answers;
+  const found = new Map<string, readonly FinalAnswer[]>();
+  const answersOf = (text: string, context: GradeContext = {}): readonly FinalAnswer[] => {
+    const options = { lastNumber: context.lastNumber ?? lastNumberAllowed(context.dataset), prose: context.complete ?? true };
+    const key = `${Number(options.lastNumber)}${Number(options.prose)}${text}`;
+    let answers = found.get(key);
+    if (answers === undefined) {
+      answers = finalAnswers(text, options).answers;
+      if (found.size > 50_000) found.clear();
+      found.set(key, answers);
+    }
+    return answers;
+  };
   return {
     name: 'strict',
     extract: (text, context) => displayAnswers(answersOf(text, context).map((answer) => answer.text)),
@@ -55,9 +65,13 @@ export function createStrictGrader(options: StrictGraderOptions = {}): Grader {
         answers,
         question,
         dataset: context.dataset ?? null,
-        decimals: askedDecimals(question) ?? context.decimals ?? null,
+        decimals: (question === '' ? null : askedDecimals(question)) ?? context.decimals ?? null,
       };
-      const options = { decimals: input.decimals, percentAsked: asksForPercent(question) };
+      // The same answer after clean-up: every rule would say so; no need to ask them.
+      if (answers.length === 1 && values.normalize(answers[0]!.text) !== '' && values.normalize(answers[0]!.text) === values.normalize(input.reference)) {
+        return { equal: true, method: 'text', rule: 'value', why: `${quote(answers[0]!.text)} and ${quote(input.reference)}: the same text after clean-up` };
+      }
+      const options = { decimals: input.decimals, percentAsked: question !== '' && asksForPercent(question) };
       const tools: RuleTools = { compare: (a, b) => values.compare(a, b, options), normalize: values.normalize };
       for (const rule of STRICT_RULES) {
         const decision = await rule.decide(input, tools);

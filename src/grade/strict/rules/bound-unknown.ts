@@ -101,18 +101,19 @@ async function askedVariableDecision(input: RuleInput, tools: RuleTools, variabl
 }
 
 async function decide(input: RuleInput, tools: RuleTools): Promise<Decision | null> {
-  const variable = askedVariable(input.question);
+  if (input.question === '') return null;
+  const variable = input.answers.some((answer) => answer.text.includes('=')) ? askedVariable(input.question) : null;
   if (variable) {
     const decision = await askedVariableDecision(input, tools, variable);
     if (decision) return decision;
   }
+  const answers = input.answers.flatMap((answer) => labelled(answer, tools));
+  if (answers.length < 2) return null;
   const quantities = askedQuantities(input.question);
   // SimulEq's convention; also where the dataset is unknown and the question asks for several quantities or for
   // "the numbers" (of the paper's sets, only SimulEq asks for several).
   const simuleq = input.dataset === 'simuleq' || (input.dataset === null && (quantities.length >= 2 || asksForNumbers(input.question)));
   if (!simuleq && quantities.length !== 1) return null;
-  const answers = input.answers.flatMap((answer) => labelled(answer, tools));
-  if (answers.length < 2) return null;
   // A SimulEq question read as asking one quantity (or none) was not understood: its answers go by order.
   const chosen = simuleq && quantities.length <= 1 ? [] : answersForFirst(scores(answers, quantities), quantities.length);
   const asked = (quantities[0] ?? []).slice(0, 4).join(' ') || 'the first quantity';

@@ -120,6 +120,6 @@ export const multipleChoice: StrictRule = {
     { question: 'Which is the biggest value?  (a) -5  (b) -2/35  (c) -0.04  (d) 5  (e) 4  (f) 31', reference: '31', answer: '\\boxed{(f) 31}', expected: true, why: 'letter and value of the right option' },
     { question: 'Let r be -4 + ((-201)/(-16))/3. Which is the closest to 2/7?  (a) -3/8  (b) 0.4  (c) r', reference: '0.1875', answer: '\\boxed{r}', expected: true, why: 'r = 0.1875 by the question, whatever the text around the box computed' },
     { question: 'What is the nearest to 1 in 0.042, l, -1?', reference: '0.042', answer: '\\boxed{-1}', expected: false, why: '-1 is another option' },
-    { question: 'Which is greater: 4 or 179?', reference: '179', answer: '\\boxed{179}', expected: true, why: 'the option that is the reference' },
+    { question: 'Which is greater: 4 or 179?', reference: '179', answer: '\\boxed{179.0}', expected: true, why: 'the option that is the reference, written as a decimal' },
   ],
 };

@@ -188,7 +188,7 @@ export const relation: StrictRule = {
     { reference: 'x < 1', answer: '$-x > -1$', expected: true, why: 'a linear inequality solved' },
     { reference: 'x > 5', answer: '$x < 5$', expected: false, why: 'the other side' },
     { reference: 'x \\geq 5', answer: '$x > 5$', expected: false, why: 'open against closed' },
-    { reference: 'x \\neq 3', answer: '$x != 3$', expected: true, why: 'the same exclusion' },
+    { reference: 'x \\neq 3', answer: '$3 != x$', expected: true, why: 'the same exclusion written the other way round' },
     { reference: '(-\\infty, 2) \\cup (3, \\infty)', answer: '$x < 2 \\text{ or } x > 3$', expected: true, why: 'a union written with "or"' },
     { reference: '1\\leq|z|\\leq \\frac{3}{2}', answer: '$z \\in \\left[-\\frac{3}{2}, -1\\right] \\cup \\left[1, \\frac{3}{2}\\right]$', expected: true, why: 'an absolute value as two intervals' },
     { reference: 'f(2) < f(1) < f(4)', answer: '$\\boxed{f(4) > f(1) > f(2)}$', expected: true, why: 'the same chain read backwards' },
