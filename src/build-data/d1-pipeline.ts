@@ -1,5 +1,6 @@
 import { errorMessage } from '../errors.js';
 import { allAgree } from '../eval/sampling-metrics.js';
+import { trajectoryLastMessage } from '../grade/final-answers.js';
 import type { Grader } from '../grade/types.js';
 import { ABORTED, BACKEND_FAILURE, CONTEXT_OVERFLOW, isErrorOfKind } from '../llm/backend-errors.js';
 import type { ResultsFile } from '../eval/results-file.js';
@@ -105,7 +106,10 @@ export class D1Pipeline {
   }
 
   async decide(problem: InterpolationRow, solutions: readonly AttemptRecord[]): Promise<DecisionRow> {
-    const samples = solutions.map((solution) => ({ fault: attemptFault(solution), answer: this.strict.extract(solution.completion) }));
+    const samples = solutions.map((solution) => {
+      const last = trajectoryLastMessage(solution.blocks, solution.stop_reason === 'finished');
+      return { fault: attemptFault(solution), answer: this.strict.extract(last.text, { question: solution.question, complete: last.complete }) };
+    });
     const outcomes = samples.map((sample) => ({ answer: sample.fault === null || sample.fault === 'malformed-tool-call' ? sample.answer : null, correct: false }));
     const agree = await allAgree(outcomes, async (a, b) => (await this.strict.equivalent(a, b)).equal);
     const { decision, usable } = decide(samples, agree);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { latestRows } from '../eval/eval-row.js';
 import { ResultsFile } from '../eval/results-file.js';
 import type { ModelIdentity } from '../eval/run-manifest.js';
-import { createGraders, gradeAnswer } from '../grade/grade-answer.js';
+import { createGraders, gradeAnswer, trajectorySolution } from '../grade/grade-answer.js';
 import { SymbolicChecker } from '../grade/strict/symbolic-checker.js';
 import type { ModelBackend } from '../llm/create-backend.js';
 import { forEachConcurrent } from '../util/concurrency.js';
@@ -114,7 +114,8 @@ export async function runD0(options: RunD0Options): Promise<D0Outcome> {
       if (control.stopped) return;
       const { record } = await solveAttempt(seed, sample, options.teacher, options.sandbox, config, control.signal);
       if (record.stop_reason === 'aborted' && control.stopped) return;
-      const grades = gradesOf(await gradeAnswer(seed.answer, record.completion, graders[seed.source]));
+      const solution = trajectorySolution(record.blocks, record.stop_reason === 'finished', record.completion);
+      const grades = gradesOf(await gradeAnswer(seed.answer, solution, graders[seed.source], { question: seed.question, dataset: seed.source }));
       const failed = record.status === 'failed';
       const reason = failed ? 'failed' : d0Reason(attemptFault(record), grades.strict.correct);
       const row: D0Row = {

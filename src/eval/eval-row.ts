@@ -10,11 +10,16 @@ import { STOP_REASONS, type SolveTimings, type StopReason, type TokenCounts, typ
  */
 
 export interface GradeRecord {
-  /** The answer the grader extracted from the completion. */
+  /** The answer the grader extracted (strict: from the last message; several joined by "; "). */
   readonly answer: string;
+  /** Every answer it extracted (rows written before the final-answers@1 policy have none). */
+  readonly answers?: readonly string[];
   readonly correct: boolean;
   readonly method: string;
   readonly reason?: string;
+  /** The rule that decided and why (rows written before rules were recorded have neither). */
+  readonly rule?: string;
+  readonly why?: string;
 }
 
 export interface EvalRow {
@@ -31,8 +36,12 @@ export interface EvalRow {
   readonly stop_reason: StopReason;
   readonly error: string | null;
   readonly blocks: readonly TrajectoryBlock[];
-  /** The last `\boxed{}` the model wrote. */
+  /** The final answers of the last message shown as one (older rows: the last `\boxed{}` the model wrote). */
   readonly answer: string | null;
+  /** The final answers of the last message (`answer_policy`); absent in rows written before the policy. */
+  readonly answers?: readonly string[];
+  /** The answer-extraction policy that found `answers` (`final-answers@1`). */
+  readonly answer_policy?: string;
   /**
    * The answer string as the published runs stored it in `completion` (what MathCoder's evaluate.py graded, and
    * what both graders read).
@@ -51,7 +60,15 @@ export function rowKey(id: string, sample: number): string {
   return `${id}#${sample}`;
 }
 
-const gradeSchema = z.looseObject({ answer: z.string(), correct: z.boolean(), method: z.string(), reason: z.string().optional() });
+const gradeSchema = z.looseObject({
+  answer: z.string(),
+  answers: z.array(z.string()).optional(),
+  correct: z.boolean(),
+  method: z.string(),
+  reason: z.string().optional(),
+  rule: z.string().optional(),
+  why: z.string().optional(),
+});
 
 const blockSchema = z.looseObject({
   type: z.enum(['text', 'code', 'execution']),
@@ -79,6 +96,8 @@ const evalRowSchema = z.looseObject({
   error: z.string().nullable(),
   blocks: z.array(blockSchema),
   answer: z.string().nullable(),
+  answers: z.array(z.string()).optional(),
+  answer_policy: z.string().optional(),
   completion: z.string(),
   grades: z.record(z.string(), gradeSchema),
   rounds: z.number(),

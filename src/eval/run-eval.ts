@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Problem } from '../datasets/types.js';
 import { MathcoderError, errorMessage } from '../errors.js';
 import { dialectRecord } from '../format/index.js';
-import { createGraders, gradeAnswer } from '../grade/grade-answer.js';
+import { createGraders, gradeAnswer, trajectorySolution } from '../grade/grade-answer.js';
 import { findMathAnswer } from '../grade/compat/find-math-answer.js';
 import { SymbolicChecker } from '../grade/strict/symbolic-checker.js';
 import type { GraderName } from '../grade/types.js';
@@ -142,19 +142,22 @@ function gradeRecords(results: Awaited<ReturnType<typeof gradeAnswer>>): Record<
   for (const result of results) {
     records[result.grader] = {
       answer: result.answer,
+      answers: result.answers,
       correct: result.verdict.equal,
       method: result.verdict.method,
       ...(result.verdict.reason ? { reason: result.verdict.reason } : {}),
+      rule: result.verdict.rule,
+      why: result.verdict.why,
     };
   }
   return records;
 }
 
 /**
- * The answer string both graders read, as the published runs stored it in `completion` (what MathCoder's
- * evaluate.py graded, and what `mathcoder grade` reads in published files): for a finished trajectory, the
- * extraction those runs applied to the last text block (its first `\boxed{}` when it has several); otherwise the
- * content of the last block.
+ * The answer string the mathcoder-compat grader reads, as the published runs stored it in `completion` (what
+ * MathCoder's evaluate.py graded, and what `mathcoder grade` reads in published files): for a finished trajectory,
+ * the extraction those runs applied to the last text block (its first `\boxed{}` when it has several); otherwise
+ * the content of the last block. The strict grader reads every final answer of the last message instead.
  */
 export function answerCompletion(result: SolveResult): string {
   if (result.stopReason !== 'finished') return result.blocks.at(-1)?.content ?? '';
@@ -179,6 +182,8 @@ function toRow(item: { problem: EvalProblem; sample: number; seed: number }, res
     error: result.error,
     blocks: result.blocks,
     answer: result.answer,
+    answers: result.answers,
+    answer_policy: result.answerPolicy,
     completion,
     grades,
     rounds: result.rounds,
@@ -276,7 +281,9 @@ async function runLockedEval(options: RunEvalOptions): Promise<EvalOutcome> {
       });
       if (result.stopReason === 'aborted' && stop.signal.aborted) return;
       const completion = answerCompletion(result);
-      const grades = gradeRecords(await gradeAnswer(item.problem.reference, completion, graders.get(item.problem.problem.dataset)!));
+      const solution = trajectorySolution(result.blocks, result.stopReason === 'finished', completion);
+      const { problem } = item.problem;
+      const grades = gradeRecords(await gradeAnswer(item.problem.reference, solution, graders.get(problem.dataset)!, { question: problem.question, dataset: problem.dataset }));
       const row = toRow(item, result, completion, grades);
       results.append(row);
       written += 1;

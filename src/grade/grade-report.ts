@@ -1,7 +1,7 @@
 import { forEachConcurrent } from '../util/concurrency.js';
 import { gradeAnswer, type GradedAnswer } from './grade-answer.js';
 import type { GradeRow } from './grade-rows.js';
-import type { Grader, GraderName } from './types.js';
+import type { GradeContext, Grader, GraderName } from './types.js';
 
 /**
  * Grades rows with one or both graders and sums them up per file, per MATH subject and level, with the counts
@@ -35,12 +35,16 @@ export interface FileGradeReport {
   readonly byLevel: Record<string, Tally>;
   /** How strict verdicts were reached (text, numeric, symbolic, …). */
   readonly strictMethods: Record<string, number>;
+  /** Which strict rule decided, and how many of its verdicts were "correct": `{rows, correct}` per rule. */
+  readonly strictRules: Record<string, { rows: number; correct: number }>;
 }
 
 export interface GradeRowsOptions {
   /** Graders for a row (e.g. per dataset: the compat grader strips letters on GSM8K). */
   readonly gradersFor: (row: GradeRow) => readonly Grader[];
   readonly metadataOf?: (row: GradeRow) => RowMetadata;
+  /** What the graders may know about a row besides its answers: the question is the row's, the dataset the file's. */
+  readonly contextOf?: (row: GradeRow) => GradeContext;
   readonly concurrency?: number;
   readonly onProgress?: (done: number) => void;
 }
@@ -49,7 +53,8 @@ export async function gradeRows(rows: readonly GradeRow[], options: GradeRowsOpt
   const graded: GradedRow[] = new Array(rows.length);
   let done = 0;
   await forEachConcurrent(rows, options.concurrency ?? 8, async (row, index) => {
-    const results = await gradeAnswer(row.reference, row.completion, options.gradersFor(row));
+    const solution = { completion: row.completion, ...(row.message === undefined ? {} : { message: row.message }), ...(row.complete === undefined ? {} : { complete: row.complete }) };
+    const results = await gradeAnswer(row.reference, solution, options.gradersFor(row), options.contextOf?.(row) ?? { question: row.question });
     graded[index] = { ...row, ...options.metadataOf?.(row), results };
     done += 1;
     options.onProgress?.(done);
@@ -75,6 +80,7 @@ export function fileReport(file: string, dataset: string | null, rows: readonly 
   const bySubject: Record<string, Tally> = {};
   const byLevel: Record<string, Tally> = {};
   const strictMethods: Record<string, number> = {};
+  const strictRules: Record<string, { rows: number; correct: number }> = {};
   for (const row of rows) {
     if (row.subject) tally(bySubject, row.subject, row);
     if (row.level !== undefined) tally(byLevel, `Level ${row.level}`, row);
@@ -82,6 +88,9 @@ export function fileReport(file: string, dataset: string | null, rows: readonly 
     if (strict) {
       const key = strict.verdict.reason === 'timeout' ? 'symbolic-timeout' : strict.verdict.method;
       strictMethods[key] = (strictMethods[key] ?? 0) + 1;
+      const rule = (strictRules[strict.verdict.rule] ??= { rows: 0, correct: 0 });
+      rule.rows += 1;
+      if (strict.verdict.equal) rule.correct += 1;
     }
   }
   return {
@@ -94,6 +103,7 @@ export function fileReport(file: string, dataset: string | null, rows: readonly 
     bySubject,
     byLevel,
     strictMethods,
+    strictRules,
   };
 }
 
@@ -116,6 +126,18 @@ export function disagreementRecord(row: GradedRow): Record<string, unknown> {
     reference: row.reference,
     completion: row.completion,
     published: row.published,
-    graders: Object.fromEntries(row.results.map((result) => [result.grader, { answer: result.answer, ...result.verdict }])),
+    graders: Object.fromEntries(row.results.map((result) => [result.grader, { answer: result.answer, answers: result.answers, ...result.verdict }])),
+  };
+}
+
+/** One row's verdicts, compact (`grade --verdicts`), to compare with another grader version's (`--compare-verdicts`). */
+export function verdictRecord(row: GradedRow, dataset: string | null): Record<string, unknown> {
+  return {
+    file: row.file,
+    line: row.lineNumber,
+    id: row.id,
+    dataset,
+    published: row.published,
+    graders: Object.fromEntries(row.results.map((result) => [result.grader, { answer: result.answer, equal: result.verdict.equal, rule: result.verdict.rule, why: result.verdict.why }])),
   };
 }

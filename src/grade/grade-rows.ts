@@ -3,10 +3,12 @@ import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { MathcoderError } from '../errors.js';
 import { readJsonlSync } from '../util/jsonl.js';
+import { publishedLastMessage } from './final-answers.js';
 
 /**
  * Rows to grade, read from result files: the published MathCoder format (`messages`, `ground_truth.answer`,
- * `completion`) or a plain `{id?, question?, reference, completion, correct?}`. A verdict already in the file is
+ * `completion`, and `debug_result`, whose last message the strict grader reads) or a plain
+ * `{id?, question?, reference, completion, message?, correct?}`. A verdict already in the file is
  * kept as `published`: the authors' `*.correct.jsonl` / `*.wrong.jsonl` splits (also `-correct`/`-wrong`, as
  * evaluate.py names them), membership in a sibling `X.correct.jsonl` for an `X.jsonl` of all rows, or a boolean
  * `correct` field.
@@ -19,6 +21,10 @@ export interface GradeRow {
   readonly question: string;
   readonly reference: string;
   readonly completion: string;
+  /** The model's last message (published rows: the last `debug_result` entry the model wrote), if the file has it. */
+  readonly message?: string;
+  /** Whether that message is complete (the model finished with a text), if known. */
+  readonly complete?: boolean;
   /** The verdict the file already carries, or null. */
   readonly published: boolean | null;
 }
@@ -28,6 +34,7 @@ const publishedRow = z.looseObject({
   messages: z.array(z.looseObject({ role: z.string(), content: z.union([z.string(), z.array(z.looseObject({ content: z.string() }))]) })),
   ground_truth: z.looseObject({ answer: z.union([z.string(), z.number(), z.null()]) }),
   completion: z.string(),
+  debug_result: z.array(z.looseObject({ role: z.string(), content: z.string() })).optional(),
   correct: z.boolean().optional(),
 });
 
@@ -36,6 +43,7 @@ const plainRow = z.looseObject({
   question: z.string().optional(),
   reference: z.union([z.string(), z.number()]),
   completion: z.string(),
+  message: z.string().optional(),
   correct: z.boolean().optional(),
 });
 
@@ -57,11 +65,13 @@ function parseRow(value: unknown, where: string): Omit<GradeRow, 'file' | 'lineN
       throw new MathcoderError('input', `${where}: field ${issue.path.join('.') || '(row)'}: ${issue.message}`);
     }
     const row = result.data;
+    const last = row.debug_result && row.debug_result.length > 0 ? publishedLastMessage(row.debug_result, row.completion) : null;
     return {
       id: row.id === undefined ? '' : String(row.id),
       question: userText(row.messages),
       reference: referenceString(row.ground_truth.answer),
       completion: row.completion,
+      ...(last ? { message: last.text, complete: last.complete } : {}),
       ...(row.correct === undefined ? {} : { correct: row.correct }),
     };
   }
@@ -77,6 +87,7 @@ function parseRow(value: unknown, where: string): Omit<GradeRow, 'file' | 'lineN
     question: row.question ?? '',
     reference: String(row.reference),
     completion: row.completion,
+    ...(row.message === undefined ? {} : { message: row.message }),
     ...(row.correct === undefined ? {} : { correct: row.correct }),
   };
 }

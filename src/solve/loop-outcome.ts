@@ -1,7 +1,7 @@
 import { errorMessage } from '../errors.js';
 import { ABORTED, BACKEND_FAILURE, CONTEXT_OVERFLOW, isErrorOfKind } from '../llm/backend-errors.js';
 import type { BackendInfo } from '../llm/types.js';
-import { lastBoxedAnswer } from './boxed-answer.js';
+import { ANSWER_POLICY, answerTexts, displayAnswers, trajectoryLastMessage } from '../grade/final-answers.js';
 import type { ProblemDeadline } from './problem-deadline.js';
 import type { TrajectoryRecorder } from './trajectory-recorder.js';
 import type { SolveResult, StopReason, TokenCounts } from './types.js';
@@ -25,17 +25,20 @@ export interface LoopOutcome {
   readonly transcript: string | null;
 }
 
-/** The result of a problem: its trajectory, the last boxed answer of its text, and how it ended. */
+/** The result of a problem: its trajectory, the final answers of its last message, and how it ended. */
 export function solveResult(outcome: LoopOutcome, recorder: TrajectoryRecorder): SolveResult {
   const blocks = recorder.finish();
-  const texts = blocks.filter((block) => block.type === 'text').map((block) => block.content);
+  const last = trajectoryLastMessage(blocks, outcome.stopReason === 'finished');
+  const answers = answerTexts(last.text, { prose: last.complete });
   return {
     question: outcome.question,
     syntax: outcome.syntax,
     backend: outcome.info.kind,
     model: outcome.info.model,
     blocks,
-    answer: lastBoxedAnswer(texts.join('\n')),
+    answers,
+    answer: answers.length > 0 ? displayAnswers(answers) : null,
+    answerPolicy: ANSWER_POLICY,
     stopReason: outcome.stopReason,
     error: outcome.error,
     rounds: outcome.rounds,

@@ -8,6 +8,8 @@ export function solveRecord(result: SolveResult): Record<string, unknown> {
   return {
     question: result.question,
     answer: result.answer,
+    answers: result.answers,
+    answer_policy: result.answerPolicy,
     stop_reason: result.stopReason,
     error: result.error,
     blocks: result.blocks,

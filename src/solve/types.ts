@@ -62,8 +62,15 @@ export interface SolveResult {
   readonly backend: BackendKind;
   readonly model: string;
   readonly blocks: readonly TrajectoryBlock[];
-  /** The content of the last `\boxed{…}` in the text blocks. */
+  /**
+   * The final answers of the last message, by the `final-answers@1` policy (src/grade/final-answers.ts): every
+   * `\boxed{}` of the final text, or the answer it states; several when the model gives several.
+   */
+  readonly answers: readonly string[];
+  /** The answers shown as one (several joined by "; "); null when there is none. */
   readonly answer: string | null;
+  /** The extraction policy that found them (`final-answers@1`). */
+  readonly answerPolicy: string;
   readonly stopReason: StopReason;
   /** What failed, for `backend_error`. */
   readonly error: string | null;

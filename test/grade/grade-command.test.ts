@@ -1,18 +1,27 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadGradeRows } from '../../src/grade/grade-rows.js';
 import { REPO_ROOT, sharedPath } from '../helpers/shared.js';
 
 const run = promisify(execFile);
 const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+const folders: string[] = [];
+const temporary = (prefix: string) => {
+  const folder = mkdtempSync(join(tmpdir(), prefix));
+  folders.push(folder);
+  return folder;
+};
+afterAll(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
 
 async function mathcoder(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, MATHCODER_CACHE: mkdtempSync(join(tmpdir(), 'mc-cache-')) } });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, MATHCODER_CACHE: temporary('mc-cache-') } });
     return { stdout, stderr, code: 0 };
   } catch (error) {
     const failed = error as { stdout: string; stderr: string; code: number };
@@ -22,7 +31,7 @@ async function mathcoder(...args: string[]): Promise<{ stdout: string; stderr: s
 
 describe('mathcoder grade', () => {
   it('grades published files with both graders, finds the authors\' verdicts, and writes the disagreements', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'mc-grade-')), 'disagreements.jsonl');
+    const out = join(temporary('mc-grade-'), 'disagreements.jsonl');
     const result = await mathcoder(
       'grade', sharedPath('trajectories', 'mathcoder-cl-7b', 'simuleq.jsonl'), sharedPath('trajectories', 'mathcoder-l-7b', 'gsm8k.wrong.jsonl'),
       '--json', '--no-symbolic', '--disagreements', out,
@@ -35,6 +44,31 @@ describe('mathcoder grade', () => {
     const audit = readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
     expect(audit.length).toBe(simuleq.gradersDisagree);
     expect(audit[0]).toMatchObject({ file: expect.stringContaining('simuleq.jsonl'), published: expect.any(Boolean), graders: { strict: { answer: expect.any(String) } } });
+    // Every disagreement says which rule decided each verdict, and why.
+    for (const row of audit) expect(row.graders.strict).toMatchObject({ rule: expect.any(String), why: expect.any(String), answers: expect.any(Array) });
+    // SimulEq row 70 boxes "25 children and 102 adults": the strict grader binds 25 to the children asked first.
+    expect(audit.find((row) => row.line === 70)).toMatchObject({ reference: '25', graders: { strict: { equal: true, rule: 'bound-unknown' }, 'mathcoder-compat': { equal: false } } });
+  });
+
+  it('writes every row\'s verdicts and compares them with an earlier grading, per dataset and rule', async () => {
+    const folder = temporary('mc-grade-');
+    {
+      const file = sharedPath('trajectories', 'mathcoder-cl-7b', 'simuleq.jsonl');
+      const verdicts = join(folder, 'verdicts.jsonl');
+      expect((await mathcoder('grade', file, '--no-symbolic', '--verdicts', verdicts)).code).toBe(0);
+      const lines = readFileSync(verdicts, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+      expect(lines).toHaveLength(514);
+      expect(lines[69]).toMatchObject({ line: 70, dataset: 'simuleq', graders: { strict: { equal: true, rule: 'bound-unknown' } } });
+      // An earlier grading that called row 70 wrong and row 1 (right by both) wrong too.
+      const earlier = join(folder, 'earlier.jsonl');
+      writeFileSync(earlier, lines.map((line) => JSON.stringify(line.line === 70 || line.line === 1 ? { ...line, graders: { ...line.graders, strict: { ...line.graders.strict, equal: false } } } : line)).join('\n'));
+      const compared = await mathcoder('grade', file, '--no-symbolic', '--compare-verdicts', earlier, '--json');
+      const flips = JSON.parse(compared.stdout.trim().split('\n').at(-1)!).flips;
+      const toCorrect: Record<string, number> = {};
+      for (const line of [lines[0], lines[69]]) toCorrect[line.graders.strict.rule] = (toCorrect[line.graders.strict.rule] ?? 0) + 1;
+      const correct = lines.filter((line) => line.graders.strict.equal).length;
+      expect(flips).toEqual([{ dataset: 'simuleq', rows: 514, correctBefore: correct - 2, correctAfter: correct, toCorrect, toWrong: {} }]);
+    }
   });
 
   it('reports MATH accuracy per subject and level, joined with the MATH test set in --data-dir', async () => {
@@ -46,7 +80,7 @@ describe('mathcoder grade', () => {
   });
 
   it('says which row and field is missing, and rejects an unknown grader or dataset on one line', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'mc-grade-'));
+    const folder = temporary('mc-grade-');
     const bad = join(folder, 'bad.jsonl');
     writeFileSync(bad, `${JSON.stringify({ reference: '1', completion: '1' })}\n${JSON.stringify({ reference: '2' })}\n`);
     const missing = await mathcoder('grade', bad, '--no-symbolic');

@@ -133,6 +133,8 @@ describe('mathcoder view in Chromium', () => {
     expect(text).not.toContain('\\frac');
     expect(text).not.toContain('\\boxed');
     await expect(page.getByTestId('problem-position').textContent()).resolves.toBe(`${position + 1} of ${math.length}`);
+    // Each verdict names the rule that decided it.
+    await expect(page.getByTestId('grade-strict-rule').textContent()).resolves.toContain(row.grades.strict.rule!);
     await screenshot('problem-math');
 
     await page.keyboard.press('ArrowRight');

@@ -5,10 +5,11 @@ import type { Command } from 'commander';
 import { datasetFromPath, datasetSpec, loadDataset, locateDataset } from '../../datasets/index.js';
 import { MathcoderError } from '../../errors.js';
 import { createGraders } from '../../grade/grade-answer.js';
-import { disagreementRecord, fileReport, gradeRows, isDisagreement, type FileGradeReport, type RowMetadata } from '../../grade/grade-report.js';
+import { disagreementRecord, fileReport, gradeRows, isDisagreement, verdictRecord, type FileGradeReport, type RowMetadata } from '../../grade/grade-report.js';
 import { loadGradeRows, type GradeRow } from '../../grade/grade-rows.js';
 import { SymbolicChecker } from '../../grade/strict/symbolic-checker.js';
 import type { Grader, GraderName } from '../../grade/types.js';
+import { readVerdictLines, verdictFlips, type FlipTable, type VerdictLine } from '../../grade/verdict-flips.js';
 import { hubConfigFromEnvironment } from '../../hub/hub-config.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import { createProgress } from '../../util/progress.js';
@@ -21,6 +22,8 @@ interface GradeFlags {
   readonly dataset?: string;
   readonly dataDir?: string;
   readonly disagreements?: string;
+  readonly verdicts?: string;
+  readonly compareVerdicts?: string;
   readonly json?: boolean;
   readonly concurrency: number;
   readonly symbolicTimeout: number;
@@ -77,6 +80,31 @@ function printReports(reports: readonly FileGradeReport[], names: readonly Grade
   const methods = new Map<string, number>();
   for (const report of reports) for (const [method, count] of Object.entries(report.strictMethods)) methods.set(method, (methods.get(method) ?? 0) + count);
   if (methods.size > 0) console.log(`strict verdicts by method: ${[...methods].map(([method, count]) => `${method} ${count}`).join(', ')}`);
+  const rules = new Map<string, { rows: number; correct: number }>();
+  for (const report of reports) {
+    for (const [rule, tally] of Object.entries(report.strictRules)) {
+      const total = rules.get(rule) ?? { rows: 0, correct: 0 };
+      rules.set(rule, { rows: total.rows + tally.rows, correct: total.correct + tally.correct });
+    }
+  }
+  if (rules.size > 0) console.log(`strict verdicts by rule (correct/rows): ${[...rules].map(([rule, tally]) => `${rule} ${tally.correct}/${tally.rows}`).join(', ')}`);
+}
+
+const byRule = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .sort(([, a], [, b]) => b - a)
+    .map(([rule, count]) => `${rule} ${count}`)
+    .join(', ') || '-';
+
+function printFlips(tables: readonly FlipTable[], against: string): void {
+  console.log(`strict verdicts against ${against}:`);
+  console.log(`  ${'dataset'.padEnd(12)} ${'rows'.padStart(5)}  ${'before'.padStart(13)}  ${'after'.padStart(13)}  wrong → correct (by rule)  |  correct → wrong (by rule)`);
+  for (const table of tables) {
+    const share = (count: number) => `${String(count).padStart(5)} ${percent(count, table.rows).padStart(5)}%`;
+    const up = Object.values(table.toCorrect).reduce((sum, count) => sum + count, 0);
+    const down = Object.values(table.toWrong).reduce((sum, count) => sum + count, 0);
+    console.log(`  ${table.dataset.padEnd(12)} ${String(table.rows).padStart(5)}  ${share(table.correctBefore)}  ${share(table.correctAfter)}  +${up} (${byRule(table.toCorrect)})  |  -${down} (${byRule(table.toWrong)})`);
+  }
 }
 
 export function registerGradeCommand(program: Command): void {
@@ -87,7 +115,9 @@ export function registerGradeCommand(program: Command): void {
     .option('--grader <name>', 'strict, mathcoder-compat or both (strict is the primary one: its count is "correct" in --json)', 'both')
     .option('--dataset <name>', 'the dataset of every file (default: guessed from each path)')
     .option('--data-dir <dir>', 'folder with the benchmark sets, for MATH levels and subjects (default: the user cache)')
-    .option('--disagreements <file>', 'write the rows where graders or published verdicts disagree to this JSONL file')
+    .option('--disagreements <file>', 'write the rows where graders or published verdicts disagree (with the rule that decided and why) to this JSONL file')
+    .option('--verdicts <file>', 'write every row\'s verdicts (answer, verdict, rule per grader) to this JSONL file')
+    .option('--compare-verdicts <file>', 'a --verdicts file of an earlier grading of the same rows: print how the strict verdicts changed, per dataset and rule')
     .option('--json', 'print one JSON object per input file')
     .option('--concurrency <n>', 'rows graded at once', positiveInteger('--concurrency'), 16)
     .option('--symbolic-timeout <seconds>', 'time limit of one sympy comparison', positiveNumber('--symbolic-timeout'), 3)
@@ -102,6 +132,7 @@ export function registerGradeCommand(program: Command): void {
         const names: GraderName[] = flags.grader === 'both' ? ['strict', 'mathcoder-compat'] : [flags.grader as GraderName];
         if (flags.dataset) datasetSpec(flags.dataset);
         const perFile = files.map((file) => ({ file, dataset: flags.dataset ?? datasetFromPath(file), rows: loadGradeRows(file) }));
+        const earlierVerdicts = flags.compareVerdicts ? readVerdictLines(flags.compareVerdicts) : null;
         const dataDir = flags.dataDir ?? join(hubConfigFromEnvironment(process.env).cacheDir, 'datasets');
         const needsMath = perFile.some((entry) => entry.dataset === 'math' || entry.dataset === 'math500');
         const metadataOf = needsMath ? await mathMetadata(dataDir) : undefined;
@@ -131,33 +162,48 @@ export function registerGradeCommand(program: Command): void {
         const progress = createProgress({ label: 'grade', total, unit: 'rows' });
         const reports: FileGradeReport[] = [];
         const disagreements = flags.disagreements ? createWriteStream(flags.disagreements) : null;
+        const verdicts = flags.verdicts ? createWriteStream(flags.verdicts) : null;
+        const verdictLines: VerdictLine[] = [];
         let offset = 0;
         try {
           for (const entry of perFile) {
             const graded = await gradeRows(entry.rows, {
               gradersFor: () => gradersFor(entry.dataset),
+              contextOf: (row) => ({ question: row.question, ...(entry.dataset ? { dataset: entry.dataset } : {}) }),
               ...(metadataOf ? { metadataOf } : {}),
               concurrency: flags.concurrency,
               onProgress: (done) => progress.update(offset + done),
             });
             offset += entry.rows.length;
             reports.push(fileReport(entry.file, entry.dataset, graded));
-            for (const row of graded) if (isDisagreement(row)) disagreements?.write(toJsonlLine(disagreementRecord(row)));
+            for (const row of graded) {
+              if (isDisagreement(row)) disagreements?.write(toJsonlLine(disagreementRecord(row)));
+              if (verdicts || earlierVerdicts) {
+                const record = verdictRecord(row, entry.dataset);
+                verdicts?.write(toJsonlLine(record));
+                verdictLines.push(record as VerdictLine);
+              }
+            }
           }
           progress.stop();
         } finally {
           await Promise.all(checkers.map((checker) => checker.close()));
           if (started.sandbox) await (await started.sandbox).close();
           if (disagreements) await new Promise<void>((resolve) => disagreements.end(resolve));
+          if (verdicts) await new Promise<void>((resolve) => verdicts.end(resolve));
         }
         const symbolic = { calls: checkers.reduce((sum, checker) => sum + checker.calls, 0), timeouts: checkers.reduce((sum, checker) => sum + checker.timeouts, 0) };
+        const flips = earlierVerdicts ? verdictFlips(earlierVerdicts, verdictLines) : null;
         if (flags.json) {
           for (const report of reports) console.log(JSON.stringify({ ...report, grader: names[0], correct: report.correct[names[0]!], graders: report.correct, symbolic }));
+          if (flips) console.log(JSON.stringify({ flips }));
           return;
         }
         printReports(reports, names);
+        if (flips) printFlips(flips, flags.compareVerdicts!);
         console.log(`sympy comparisons: ${symbolic.calls} (${symbolic.timeouts} ran out of time)`);
         if (flags.disagreements) console.log(`disagreements written to ${flags.disagreements}`);
+        if (flags.verdicts) console.log(`verdicts written to ${flags.verdicts}`);
       }),
     );
 }

@@ -45,7 +45,7 @@ export class SolveDisplay {
   finish(result: SolveResult): void {
     if (!this.atLineStart) this.write('\n');
     this.write('\n');
-    const answer = result.answer === null ? 'no boxed answer' : `answer: ${result.answer}`;
+    const answer = result.answers.length === 0 ? 'no final answer' : `${result.answers.length > 1 ? 'answers' : 'answer'}: ${result.answers.join('; ')}`;
     const stop = result.stopReason === 'finished' ? '' : ` (stopped: ${result.stopReason}${result.error ? `: ${result.error}` : ''})`;
     this.write(`${this.paint(answer, this.colors ? '\u001b[1m' : '')}${stop}\n`);
   }

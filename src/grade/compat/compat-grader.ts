@@ -1,4 +1,5 @@
 import type { Grader, Verdict } from '../types.js';
+import { quoteAnswer } from '../verdict-text.js';
 import { compatModelAnswer, findMathAnswer } from './find-math-answer.js';
 import { compatMatch } from './is-equal.js';
 
@@ -13,6 +14,7 @@ export function createCompatGrader(options: CompatGraderOptions = {}): Grader {
   return {
     name: 'mathcoder-compat',
     extract: (completionText) => compatModelAnswer(completionText, options),
+    extractAll: (completionText) => [compatModelAnswer(completionText, options)],
     async equivalent(reference, answer): Promise<Verdict> {
       let normalized = references.get(reference);
       if (normalized === undefined) {
@@ -20,8 +22,9 @@ export function createCompatGrader(options: CompatGraderOptions = {}): Grader {
         references.set(reference, normalized);
       }
       const match = compatMatch(normalized, answer);
-      if (match === null) return { equal: false, method: 'none' };
-      return { equal: true, method: match === 'structure' ? 'structure' : match };
+      const compared = `is_equal(${quoteAnswer(normalized)}, ${quoteAnswer(answer)})`;
+      if (match === null) return { equal: false, method: 'none', rule: 'evaluate.py', why: `MathCoder's ${compared} is False` };
+      return { equal: true, method: match === 'structure' ? 'structure' : match, rule: 'evaluate.py', why: `MathCoder's ${compared} is True (${match})` };
     },
   };
 }

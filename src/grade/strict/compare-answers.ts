@@ -17,10 +17,20 @@ export interface CompareContext {
   readonly checker: SymbolicChecker | null;
   /** Which side alone carried a percent sign: 44\% is then also 0.44 on the other side. */
   readonly percent: 'reference' | 'answer' | null;
+  /** Decimal places the question asks for: values equal when rounded to them (0.33 for 1/3 to the nearest hundredth). */
+  readonly decimals?: number | null;
 }
 
-const equal = (method: Verdict['method']): Verdict => ({ equal: true, method });
-const different = (method: Verdict['method'], reason?: string): Verdict => ({ equal: false, method, ...(reason ? { reason } : {}) });
+/** The outcome of comparing two answers' values; `rounded`: equal only once rounded to the asked decimals. */
+export interface Comparison {
+  readonly equal: boolean;
+  readonly method: Verdict['method'];
+  readonly reason?: string;
+  readonly rounded?: boolean;
+}
+
+const equal = (method: Verdict['method']): Comparison => ({ equal: true, method });
+const different = (method: Verdict['method'], reason?: string): Comparison => ({ equal: false, method, ...(reason ? { reason } : {}) });
 
 /** Fixed pseudo-random points (the same every run, so verdicts are reproducible). */
 const SAMPLE_VALUES = [0.7318, 1.4142, 2.2361, 0.4123, 1.7321, 2.6458];
@@ -31,13 +41,22 @@ function samplePoints(symbols: readonly string[], count: number): SymbolValues[]
   );
 }
 
-function parseExpression(text: string): SympyNode | null {
-  try {
-    const value = latexToSympyComplete(text);
-    return Array.isArray(value) ? null : (value as SympyNode);
-  } catch {
-    return null;
+const parsed = new Map<string, SympyNode | null>();
+
+/** One expression read from cleaned-up LaTeX, or null (a list, or text the reader cannot parse); remembered. */
+export function parseExpression(text: string): SympyNode | null {
+  let node = parsed.get(text);
+  if (node === undefined) {
+    try {
+      const value = latexToSympyComplete(text);
+      node = Array.isArray(value) ? null : (value as SympyNode);
+    } catch {
+      node = null;
+    }
+    if (parsed.size > 50_000) parsed.clear();
+    parsed.set(text, node);
   }
+  return node;
 }
 
 function plainText(text: string): string {
@@ -70,6 +89,7 @@ function roundsToReference(referenceText: string, a: Complex, answerText: string
  */
 function numbersEqual(referenceText: string, reference: SympyNode, a: Complex, answerText: string, answer: SympyNode, b: Complex, percent: CompareContext['percent']): boolean {
   if (roundsToReference(referenceText, a, answerText, b)) return true;
+
   const referenceDecimal = referenceText.includes('.');
   const answerDecimal = answerText.includes('.');
   if (percent === null && referenceDecimal === answerDecimal) {
@@ -83,7 +103,15 @@ function numbersEqual(referenceText: string, reference: SympyNode, a: Complex, a
   return closeWithPercent(a, b, percent);
 }
 
-async function confirmSymbolically(a: SympyNode, b: SympyNode, context: CompareContext, mode: 'equal' | 'proportional'): Promise<Verdict> {
+/** Equal once both are rounded to the decimals the question asks for (real values only). */
+function roundedEqual(a: Complex, b: Complex, decimals: number | null | undefined): boolean {
+  if (decimals === null || decimals === undefined || Math.abs(a.im) > 1e-12 || Math.abs(b.im) > 1e-12) return false;
+  const scale = 10 ** decimals;
+  const round = (value: number) => Math.round(value * scale + Math.sign(value) * 1e-9);
+  return round(a.re) === round(b.re);
+}
+
+async function confirmSymbolically(a: SympyNode, b: SympyNode, context: CompareContext, mode: 'equal' | 'proportional'): Promise<Comparison> {
   if (!context.checker) return equal('sampled');
   const outcome = await context.checker.compare(a, b, mode);
   if (outcome === 'equal') return equal('symbolic');
@@ -92,7 +120,7 @@ async function confirmSymbolically(a: SympyNode, b: SympyNode, context: CompareC
   return different('symbolic', outcome === 'error' ? 'sympy-error' : 'not-proven');
 }
 
-export async function compareExpressions(referenceText: string, answerText: string, context: CompareContext): Promise<Verdict> {
+export async function compareExpressions(referenceText: string, answerText: string, context: CompareContext): Promise<Comparison> {
   if (referenceText === answerText || plainText(referenceText) === plainText(answerText)) return equal('text');
   const reference = parseExpression(referenceText);
   const answer = parseExpression(answerText);
@@ -103,7 +131,10 @@ export async function compareExpressions(referenceText: string, answerText: stri
   if (symbols.length === 0) {
     const a = complexValue(reference);
     const b = complexValue(answer);
-    if (a !== null && b !== null) return numbersEqual(referenceText, reference, a, answerText, answer, b, context.percent) ? equal('numeric') : different('numeric');
+    if (a !== null && b !== null) {
+      if (numbersEqual(referenceText, reference, a, answerText, answer, b, context.percent)) return equal('numeric');
+      return roundedEqual(a, b, context.decimals) ? { equal: true, method: 'numeric', rounded: true } : different('numeric');
+    }
     return context.checker ? confirmSymbolically(reference, answer, context, 'equal') : different('numeric', 'undefined-value');
   }
   let defined = 0;
@@ -118,7 +149,7 @@ export async function compareExpressions(referenceText: string, answerText: stri
   return confirmSymbolically(reference, answer, context, 'equal');
 }
 
-async function compareEquations(reference: Extract<AnswerStructure, { kind: 'equation' }>, answer: Extract<AnswerStructure, { kind: 'equation' }>, context: CompareContext): Promise<Verdict> {
+async function compareEquations(reference: Extract<AnswerStructure, { kind: 'equation' }>, answer: Extract<AnswerStructure, { kind: 'equation' }>, context: CompareContext): Promise<Comparison> {
   if (reference.left === answer.left && reference.right === answer.right) return equal('text');
   const parts = [reference.left, reference.right, answer.left, answer.right].map(parseExpression);
   if (parts.some((part) => part === null)) return different('text', 'unparsed');
@@ -145,30 +176,51 @@ async function compareEquations(reference: Extract<AnswerStructure, { kind: 'equ
 }
 
 /** Matches every reference item to a distinct answer item, in any order. */
-async function compareCollections(reference: readonly AnswerStructure[], answer: readonly AnswerStructure[], context: CompareContext): Promise<Verdict> {
-  if (reference.length !== answer.length) return different('structure', 'different-count');
+/** Whether every item of one collection equals some item of the other (a set written with a repeat). */
+async function coversAsSets(reference: readonly AnswerStructure[], answer: readonly AnswerStructure[], context: CompareContext): Promise<boolean> {
+  const covers = async (from: readonly AnswerStructure[], to: readonly AnswerStructure[]) => {
+    for (const item of from) {
+      let found = false;
+      for (const other of to) if (!found && (await compareStructures(item, other, context)).equal) found = true;
+      if (!found) return false;
+    }
+    return true;
+  };
+  return (await covers(reference, answer)) && (await covers(answer, reference));
+}
+
+async function compareCollections(reference: readonly AnswerStructure[], answer: readonly AnswerStructure[], context: CompareContext): Promise<Comparison> {
+  if (reference.length !== answer.length) return (await coversAsSets(reference, answer, context)) ? equal('structure') : different('structure', 'different-count');
   const used = new Set<number>();
+  let rounded = false;
   for (const item of reference) {
     let found = -1;
     for (let index = 0; index < answer.length && found === -1; index += 1) {
-      if (!used.has(index) && (await compareStructures(item, answer[index]!, context)).equal) found = index;
+      if (used.has(index)) continue;
+      const verdict = await compareStructures(item, answer[index]!, context);
+      if (verdict.equal) {
+        found = index;
+        rounded ||= verdict.rounded === true;
+      }
     }
     if (found === -1) return different('structure');
     used.add(found);
   }
-  return equal('structure');
+  return rounded ? { equal: true, method: 'structure', rounded } : equal('structure');
 }
 
-async function compareInOrder(reference: readonly AnswerStructure[], answer: readonly AnswerStructure[], context: CompareContext): Promise<Verdict> {
+async function compareInOrder(reference: readonly AnswerStructure[], answer: readonly AnswerStructure[], context: CompareContext): Promise<Comparison> {
   if (reference.length !== answer.length) return different('structure', 'different-count');
+  let rounded = false;
   for (let index = 0; index < reference.length; index += 1) {
     const verdict = await compareStructures(reference[index]!, answer[index]!, context);
     if (!verdict.equal) return verdict.reason === 'timeout' ? verdict : different('structure');
+    rounded ||= verdict.rounded === true;
   }
-  return equal('structure');
+  return rounded ? { equal: true, method: 'structure', rounded } : equal('structure');
 }
 
-export async function compareStructures(reference: AnswerStructure, answer: AnswerStructure, context: CompareContext): Promise<Verdict> {
+export async function compareStructures(reference: AnswerStructure, answer: AnswerStructure, context: CompareContext): Promise<Comparison> {
   // `x = 3` against `3` (either way round).
   if (reference.kind === 'equation' && answer.kind !== 'equation') {
     const value = assignedValue(reference);

@@ -1,10 +1,13 @@
 import type { EvalRow } from '../api';
 import { GRADERS, seconds } from '../format';
+import { MarkdownText } from './markdown-text';
 import { MathAnswer } from './math-answer';
 import { Verdict } from './verdict';
 
-/** The answer each grader extracted against the reference, both verdicts, and what the loop spent. */
+/** The answer each grader extracted against the reference, both verdicts with the rule that decided and why, and what the loop spent. */
 export function AnswerPanel({ row }: { row: EvalRow }) {
+  // The rule that decided each verdict; where the graders disagree, also why.
+  const disagree = new Set(GRADERS.map((grader) => row.grades[grader]?.correct)).size > 1;
   return (
     <article class="answer-panel" data-testid="answer-panel">
       <div class="answers">
@@ -19,6 +22,12 @@ export function AnswerPanel({ row }: { row: EvalRow }) {
               <div class="muted small">{grader} extracted</div>
               <MathAnswer text={grade?.answer} /> <Verdict correct={grade?.correct ?? false} />
               {grade && <div class="muted small">{grade.method}{grade.reason ? `: ${grade.reason}` : ''}</div>}
+              {grade?.rule && (
+                <div class="small" data-testid={`grade-${grader}-rule`}>
+                  <strong>{grade.rule}</strong>
+                  {disagree && grade.why && <MarkdownText text={grade.why} class="why" />}
+                </div>
+              )}
             </div>
           );
         })}
