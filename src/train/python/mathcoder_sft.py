@@ -209,8 +209,23 @@ def train_transformers(args, manifest, rows):
     tokenizer.save_pretrained(args.output_dir)
 
 
+# glibc gives every allocation over 32 MiB its own mmap and unmaps it when freed, so each training step on the CPU
+# page-faults its logits and gradients afresh (on a VM where a fault is dear that is 95% of a tiny model's step).
+# Heap-only allocation with no trimming keeps freed memory for the next step.
+CPU_ALLOCATOR_ENV = {"MALLOC_MMAP_MAX_": "0", "MALLOC_TRIM_THRESHOLD_": str(1 << 40)}
+
+
+def reexec_with_cpu_allocator():
+    """Starts this script again with CPU_ALLOCATOR_ENV (glibc reads it only at start-up), before torch loads."""
+    if all(os.environ.get(name) == value for name, value in CPU_ALLOCATOR_ENV.items()):
+        return
+    os.execve(sys.executable, [sys.executable, os.path.abspath(__file__), *sys.argv[1:]], {**os.environ, **CPU_ALLOCATOR_ENV})
+
+
 def main(argv=None):
     args = arguments(argv)
+    if args.model == "tiny-llama" and argv is None:
+        reexec_with_cpu_allocator()
     if not os.path.exists(os.path.join(args.data, "prepare.json")):
         fail(f"{args.data} has no prepare.json: run `mathcoder train prepare` first")
     manifest = read_manifest(args.data)
