@@ -9,8 +9,8 @@ import { REPO_ROOT, sharedPath } from '../helpers/shared.js';
 import { scaled } from '../helpers/test-scale.js';
 
 /** `npm test`: 24 problems, 4 kills; `npm run test:full`: 500 problems, 20 kills. */
-const PROBLEMS = scaled(24, 500);
-const KILLS = scaled(4, 20);
+const PROBLEMS = scaled(16, 500);
+const KILLS = scaled(3, 20);
 const args = (out: string) => [
   'eval',
   '--backend', 'replay',

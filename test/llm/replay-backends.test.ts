@@ -29,7 +29,7 @@ const CONTEXT_SIZE = 65_536;
 /** One case per question (the server replays a question's first row), leaving out cells that ran into MathCoder's own time limit (slow by nature). */
 function uniqueCases(): PublishedCase[] {
   const seen = new Set<string>();
-  return FILES.flatMap((file, index) => variedCases(file, { first: 2, unfinished: 1, consecutiveTexts: 1, loops: index < 2 ? 1 : 0 })).filter((entry) => {
+  return FILES.flatMap((file, index) => variedCases(file, { first: 1, unfinished: 1, consecutiveTexts: 1, loops: index < 2 ? 1 : 0 })).filter((entry) => {
     if (seen.has(entry.trajectory.question) || entry.trajectory.blocks.some((block) => block.content.includes('Timeout waiting for reply'))) return false;
     seen.add(entry.trajectory.question);
     return true;
@@ -54,16 +54,16 @@ async function connect(protocol: ReplayProtocolName, server: ReplayServer, stopM
 }
 
 /** Solves every case through a backend (no loop detection, rounds enough for the longest published trajectory). */
-async function solveAll(backend: ModelBackend): Promise<SolveResult[]> {
-  const results: SolveResult[] = new Array(cases.length);
-  await forEachConcurrent(cases, 4, async (entry, index) => {
+async function solveAll(backend: ModelBackend, some: readonly PublishedCase[] = cases): Promise<SolveResult[]> {
+  const results: SolveResult[] = new Array(some.length);
+  await forEachConcurrent(some, 4, async (entry, index) => {
     results[index] = await solveProblem(entry.trajectory.question, backend, sandbox, { limits: { maxRounds: 64, loopRepeats: null }, cellTimeoutMs: CELL_TIMEOUT_MS });
   });
   return results;
 }
 
-function expectRebuilt(results: readonly SolveResult[], chat: boolean): void {
-  const differing = cases.filter((entry, index) => {
+function expectRebuilt(results: readonly SolveResult[], chat: boolean, some: readonly PublishedCase[] = cases): void {
+  const differing = some.filter((entry, index) => {
     const published = chat ? chatBlocks(entry.trajectory.blocks) : entry.trajectory.blocks;
     return JSON.stringify(modelBlocks(results[index]!.blocks)) !== JSON.stringify(modelBlocks(published));
   });
@@ -78,7 +78,7 @@ function expectRebuilt(results: readonly SolveResult[], chat: boolean): void {
 
 describe('solve through each protocol rebuilds the published trajectories exactly', () => {
   it('covers finished, unfinished, looping and multi-text trajectories from five files', () => {
-    expect(cases.length).toBeGreaterThanOrEqual(15);
+    expect(cases.length).toBeGreaterThanOrEqual(12);
     expect(cases.some((entry) => !entry.trajectory.finished)).toBe(true);
     expect(cases.some((entry) => entry.trajectory.blocks.length >= 40)).toBe(true);
   });
@@ -93,9 +93,11 @@ describe('solve through each protocol rebuilds the published trajectories exactl
       try {
         const backend = await connect(protocol, server, stopMode);
         expect(backend.info.specialTokenIds?.['<|endofblock|>']).toBe(32007);
-        const results = await solveAll(backend);
-        expectRebuilt(results, false);
-        cases.forEach((entry, index) => expect(results[index]!.stopReason).toBe(entry.trajectory.finished ? 'finished' : 'eos'));
+        // Stop token ids change only what the server is asked to stop on: a few cases prove it.
+        const some = stopMode === 'stop-token-ids' ? cases.slice(0, 5) : cases;
+        const results = await solveAll(backend, some);
+        expectRebuilt(results, false, some);
+        some.forEach((entry, index) => expect(results[index]!.stopReason).toBe(entry.trajectory.finished ? 'finished' : 'eos'));
         const generations = server.requests.filter((request) => request.path === '/v1/completions' || request.path === '/generate');
         expect(generations.every((request) => request.status === 200)).toBe(true);
         if (protocol === 'tgi') {
