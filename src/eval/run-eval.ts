@@ -9,6 +9,7 @@ import { findMathAnswer } from '../grade/compat/find-math-answer.js';
 import { SymbolicChecker } from '../grade/strict/symbolic-checker.js';
 import type { GraderName } from '../grade/types.js';
 import type { ModelBackend } from '../llm/create-backend.js';
+import { isPooledBackend } from '../llm/pooled-backend.js';
 import type { Sandbox, SandboxInfo } from '../sandbox/types.js';
 import { solveProblem } from '../solve/solve-problem.js';
 import type { SolveResult } from '../solve/types.js';
@@ -27,6 +28,7 @@ import {
   type DatasetRecord,
   type ModelIdentity,
   type RunManifest,
+  type ServerInvocation,
 } from './run-manifest.js';
 import { RUN_FILES } from './run-files.js';
 
@@ -134,7 +136,44 @@ function prepareManifest(options: RunEvalOptions): RunManifest {
     sandbox: options.sandbox.info.isolation,
     dialect: dialectRecord(options.config.solve.syntax, options.config.solve.cellTimeoutMs),
     git: gitRevision(),
+    ...(previous?.servers ? { servers: previous.servers } : {}),
   };
+}
+
+/**
+ * With several model servers: what each did in this invocation, kept in the manifest (written again every
+ * `everyMs` as rows finish, and at the end), after the invocations before it.
+ */
+function serverRecorder(options: RunEvalOptions, manifest: RunManifest, everyMs = 30_000): { rowDone: () => void; finish: () => void } {
+  const pooled = isPooledBackend(options.backend) ? options.backend : null;
+  if (pooled === null) return { rowDone: () => undefined, finish: () => undefined };
+  const startedAt = new Date().toISOString();
+  let lastWrite = Date.now();
+  const write = () => {
+    const invocation: ServerInvocation = { startedAt, endedAt: new Date().toISOString(), servers: pooled.pool.stats() };
+    writeManifest(join(options.runDir, RUN_FILES.manifest), { ...manifest, updatedAt: invocation.endedAt, servers: [...(manifest.servers ?? []), invocation] });
+    lastWrite = Date.now();
+  };
+  return {
+    rowDone: () => {
+      if (Date.now() - lastWrite >= everyMs) write();
+    },
+    finish: () => {
+      try {
+        write();
+      } catch {
+        // The servers' record is not a result: when the manifest cannot be written now (a full disk), its earlier
+        // copy stays, and the error that stopped the run is the one reported.
+      }
+    },
+  };
+}
+
+/** The backend one problem is solved with, and the requests each model server answered for it (several servers only). */
+function backendForRow(backend: ModelBackend): { backend: ModelBackend; servers: Record<string, number> | null } {
+  if (!isPooledBackend(backend)) return { backend, servers: null };
+  const servers: Record<string, number> = {};
+  return { backend: backend.forWork((url) => (servers[url] = (servers[url] ?? 0) + 1)), servers };
 }
 
 function gradeRecords(results: Awaited<ReturnType<typeof gradeAnswer>>): Record<GraderName, GradeRecord> {
@@ -162,7 +201,13 @@ export function answerCompletion(result: SolveResult): string {
   return findMathAnswer(finalText, { splitAfterIs: false });
 }
 
-function toRow(item: { problem: EvalProblem; sample: number; seed: number }, result: SolveResult, completion: string, grades: Record<GraderName, GradeRecord>): EvalRow {
+function toRow(
+  item: { problem: EvalProblem; sample: number; seed: number },
+  result: SolveResult,
+  completion: string,
+  grades: Record<GraderName, GradeRecord>,
+  servers: Record<string, number> | null,
+): EvalRow {
   const { problem } = item.problem;
   const failed = result.stopReason === 'backend_error' || result.stopReason === 'aborted';
   return {
@@ -185,6 +230,7 @@ function toRow(item: { problem: EvalProblem; sample: number; seed: number }, res
     tokens: result.tokens,
     timings: result.timings,
     seed: item.seed,
+    ...(servers ? { servers } : {}),
     time: new Date().toISOString(),
   };
 }
@@ -258,10 +304,12 @@ async function runLockedEval(options: RunEvalOptions): Promise<EvalOutcome> {
   let consecutiveFailures = 0;
   let stoppedEarly: string | null = null;
   const maxFailures = options.maxConsecutiveFailures ?? 5;
+  const servers = serverRecorder(options, manifest);
   try {
     await forEachConcurrent(items, config.concurrency, async (item) => {
       if (stop.signal.aborted) return;
-      const result = await solveProblem(item.problem.problem.question, options.backend, options.sandbox, {
+      const solver = backendForRow(options.backend);
+      const result = await solveProblem(item.problem.problem.question, solver.backend, options.sandbox, {
         syntax: config.solve.syntax,
         prompt: { system: config.solve.system, querySuffix: config.solve.querySuffix },
         limits: {
@@ -277,9 +325,10 @@ async function runLockedEval(options: RunEvalOptions): Promise<EvalOutcome> {
       if (result.stopReason === 'aborted' && stop.signal.aborted) return;
       const completion = answerCompletion(result);
       const grades = gradeRecords(await gradeAnswer(item.problem.reference, completion, graders.get(item.problem.problem.dataset)!));
-      const row = toRow(item, result, completion, grades);
+      const row = toRow(item, result, completion, grades, solver.servers);
       results.append(row);
       written += 1;
+      servers.rowDone();
       const tally = tallies.get(row.dataset)!;
       if (row.status === 'failed') {
         failed += 1;
@@ -300,6 +349,7 @@ async function runLockedEval(options: RunEvalOptions): Promise<EvalOutcome> {
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     results.close();
+    servers.finish();
     await checker.close();
   }
   return { written, skipped, failed, repairedBytes: opened.truncatedBytes, stoppedEarly };
