@@ -162,6 +162,22 @@ describe('a pool of model servers', () => {
     }
   });
 
+  it('pools chat servers too', async () => {
+    const chats = await Promise.all([0, 1].map(() => startReplayServer({ files: [SVAMP], protocol: 'openai-chat', model: 'mathcoder-cl-7b', recordRequests: false })));
+    const backend = await createBackend({ kind: 'openai-chat', syntax: 'mathcoder', bos: true, baseUrls: chats.map((chat) => chat.url), http: HTTP });
+    try {
+      expect(backend.protocol).toBe('chat');
+      const results = await solveCases(backend, cases.slice(0, 4));
+      expect(results.every((result) => result.stopReason === 'finished')).toBe(true);
+      const stats = isPooledBackend(backend) ? backend.pool.stats() : [];
+      expect(stats.map((server) => server.url)).toEqual(chats.map((chat) => chat.url));
+      expect(stats.reduce((sum, server) => sum + server.requests, 0)).toBe(results.reduce((sum, result) => sum + result.rounds, 0));
+    } finally {
+      await backend.close();
+      await Promise.all(chats.map((chat) => chat.close()));
+    }
+  });
+
   it('refuses servers of different models, and a server listed twice', async () => {
     const other = await startReplayServer({ files: [SVAMP], protocol: 'openai-completions', model: 'qwen2.5-math-7b', recordRequests: false });
     try {
