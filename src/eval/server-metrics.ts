@@ -1,3 +1,4 @@
+import type { ServerStats } from '../llm/server-pool.js';
 import type { ServerInvocation } from './run-manifest.js';
 
 /**
@@ -5,13 +6,7 @@ import type { ServerInvocation } from './run-manifest.js';
  * there and moved to another server, times out of rotation, tokens, and generated tokens per second of the time
  * the run was using it.
  */
-export interface ServerMetrics {
-  readonly url: string;
-  readonly requests: number;
-  readonly failures: number;
-  readonly timesTakenOut: number;
-  readonly promptTokens: number;
-  readonly generatedTokens: number;
+export interface ServerMetrics extends Pick<ServerStats, 'url' | 'requests' | 'failures' | 'timesTakenOut' | 'promptTokens' | 'generatedTokens'> {
   /** Wall-clock seconds of the invocations that used it (overlapping ones, such as parallel shards, counted once). */
   readonly seconds: number;
   /** Seconds with at least one request outstanding there (summed over invocations). */

@@ -53,13 +53,16 @@ function streamedOnce<R extends { readonly onText?: (delta: string) => void }>(r
   };
 }
 
+/** Counts a generation request a server answered, and tells the work's listener. */
+type Served = (server: PoolServer, promptTokens: number | null, generatedTokens: number) => void;
+
 class PooledCompletionSession implements CompletionSession {
   private readonly sessions = new Map<PoolServer, CompletionSession>();
   private last: PoolServer | null = null;
 
   constructor(
     private readonly pool: ServerPool,
-    private readonly listener: ServedListener | null,
+    private readonly served: Served,
   ) {}
 
   private async on<T>(operation: (session: CompletionSession) => Promise<T>): Promise<{ value: T; server: PoolServer }> {
@@ -75,10 +78,8 @@ class PooledCompletionSession implements CompletionSession {
     return result;
   }
 
-  private served(server: PoolServer, generations: readonly Generation[]): void {
-    const first = generations[0];
-    this.pool.recordGeneration(server, first?.promptTokens ?? null, generations.reduce((sum, generation) => sum + generation.generatedTokens, 0));
-    this.listener?.(server.url);
+  private generated(server: PoolServer, generations: readonly Generation[]): void {
+    this.served(server, generations[0]?.promptTokens ?? null, generations.reduce((sum, generation) => sum + generation.generatedTokens, 0));
   }
 
   async countTokens(text: string): Promise<number> {
@@ -88,14 +89,14 @@ class PooledCompletionSession implements CompletionSession {
   async generate(request: GenerateRequest): Promise<Generation> {
     const attempt = streamedOnce(request);
     const { value, server } = await this.on((session) => session.generate(attempt()));
-    this.served(server, [value]);
+    this.generated(server, [value]);
     return value;
   }
 
   async generateMany(request: GenerateRequest): Promise<Generation[]> {
     const attempt = streamedOnce(request);
     const { value, server } = await this.on((session) => session.generateMany(attempt()));
-    this.served(server, value);
+    this.generated(server, value);
     return value;
   }
 
@@ -105,57 +106,56 @@ class PooledCompletionSession implements CompletionSession {
   }
 }
 
-export class PooledCompletionBackend implements CompletionBackend, PooledBackend {
-  readonly protocol = 'completion';
-
+/** What both protocols' pooled backends share: the pool, counting what each server answered, closing. */
+abstract class PoolView implements PooledBackend {
   constructor(
     readonly pool: ServerPool,
     readonly info: BackendInfo,
-    private readonly listener: ServedListener | null = null,
-    private readonly owner = true,
+    private readonly listener: ServedListener | null,
+    /** The backend that owns the pool closes it; the views of one piece of work do not. */
+    private readonly owner: boolean,
   ) {}
 
-  async openSession(): Promise<CompletionSession> {
-    return new PooledCompletionSession(this.pool, this.listener);
-  }
+  protected readonly served: Served = (server, promptTokens, generatedTokens) => {
+    this.pool.recordGeneration(server, promptTokens, generatedTokens);
+    this.listener?.(server.url);
+  };
 
-  forWork(listener: ServedListener): ModelBackend {
-    return new PooledCompletionBackend(this.pool, this.info, listener, false);
-  }
+  abstract forWork(listener: ServedListener): ModelBackend;
 
   async close(): Promise<void> {
     if (this.owner) await this.pool.close();
   }
 }
 
-export class PooledChatBackend implements ChatBackend, PooledBackend {
-  readonly protocol = 'chat';
+export class PooledCompletionBackend extends PoolView implements CompletionBackend {
+  readonly protocol = 'completion';
 
-  constructor(
-    readonly pool: ServerPool,
-    readonly info: BackendInfo,
-    private readonly listener: ServedListener | null = null,
-    private readonly owner = true,
-  ) {}
+  async openSession(): Promise<CompletionSession> {
+    return new PooledCompletionSession(this.pool, this.served);
+  }
+
+  forWork(listener: ServedListener): ModelBackend {
+    return new PooledCompletionBackend(this.pool, this.info, listener, false);
+  }
+}
+
+export class PooledChatBackend extends PoolView implements ChatBackend {
+  readonly protocol = 'chat';
 
   async chat(request: ChatRequest): Promise<ChatResponse> {
     const { value, server } = await this.pool.run(null, (backend) => (backend as ChatBackend).chat(request));
-    this.pool.recordGeneration(server, value.promptTokens, value.completionTokens ?? 0);
-    this.listener?.(server.url);
+    this.served(server, value.promptTokens, value.completionTokens ?? 0);
     return value;
   }
 
   forWork(listener: ServedListener): ModelBackend {
     return new PooledChatBackend(this.pool, this.info, listener, false);
   }
-
-  async close(): Promise<void> {
-    if (this.owner) await this.pool.close();
-  }
 }
 
 /** The backend over a connected pool, of the protocol its servers speak. */
 export function pooledBackend(pool: ServerPool): ModelBackend & PooledBackend {
   const info = pooledInfo(pool);
-  return pool.connectedBackends()[0]!.protocol === 'chat' ? new PooledChatBackend(pool, info) : new PooledCompletionBackend(pool, info);
+  return pool.connectedBackends()[0]!.protocol === 'chat' ? new PooledChatBackend(pool, info, null, true) : new PooledCompletionBackend(pool, info, null, true);
 }
