@@ -9,7 +9,6 @@ import { findMathAnswer } from '../grade/compat/find-math-answer.js';
 import { SymbolicChecker } from '../grade/strict/symbolic-checker.js';
 import type { GraderName } from '../grade/types.js';
 import type { ModelBackend } from '../llm/create-backend.js';
-import { isPooledBackend } from '../llm/pooled-backend.js';
 import type { Sandbox, SandboxInfo } from '../sandbox/types.js';
 import { solveProblem } from '../solve/solve-problem.js';
 import type { SolveResult } from '../solve/types.js';
@@ -28,9 +27,9 @@ import {
   type DatasetRecord,
   type ModelIdentity,
   type RunManifest,
-  type ServerInvocation,
 } from './run-manifest.js';
 import { RUN_FILES } from './run-files.js';
+import { backendForRow, serverRecorder } from './server-record.js';
 
 /**
  * Runs a model over benchmark problems as independent pipelines (generate, execute, continue), K at a time, so
@@ -138,42 +137,6 @@ function prepareManifest(options: RunEvalOptions): RunManifest {
     git: gitRevision(),
     ...(previous?.servers ? { servers: previous.servers } : {}),
   };
-}
-
-/**
- * With several model servers: what each did in this invocation, kept in the manifest (written again every
- * `everyMs` as rows finish, and at the end), after the invocations before it.
- */
-function serverRecorder(options: RunEvalOptions, manifest: RunManifest, everyMs = 30_000): { rowDone: () => void; finish: () => void } {
-  const pooled = isPooledBackend(options.backend) ? options.backend : null;
-  if (pooled === null) return { rowDone: () => undefined, finish: () => undefined };
-  const startedAt = new Date().toISOString();
-  let lastWrite = Date.now();
-  const write = () => {
-    const invocation: ServerInvocation = { startedAt, endedAt: new Date().toISOString(), servers: pooled.pool.stats() };
-    writeManifest(join(options.runDir, RUN_FILES.manifest), { ...manifest, updatedAt: invocation.endedAt, servers: [...(manifest.servers ?? []), invocation] });
-    lastWrite = Date.now();
-  };
-  return {
-    rowDone: () => {
-      if (Date.now() - lastWrite >= everyMs) write();
-    },
-    finish: () => {
-      try {
-        write();
-      } catch {
-        // The servers' record is not a result: when the manifest cannot be written now (a full disk), its earlier
-        // copy stays, and the error that stopped the run is the one reported.
-      }
-    },
-  };
-}
-
-/** The backend one problem is solved with, and the requests each model server answered for it (several servers only). */
-function backendForRow(backend: ModelBackend): { backend: ModelBackend; servers: Record<string, number> | null } {
-  if (!isPooledBackend(backend)) return { backend, servers: null };
-  const servers: Record<string, number> = {};
-  return { backend: backend.forWork((url) => (servers[url] = (servers[url] ?? 0) + 1)), servers };
 }
 
 function gradeRecords(results: Awaited<ReturnType<typeof gradeAnswer>>): Record<GraderName, GradeRecord> {
@@ -304,7 +267,7 @@ async function runLockedEval(options: RunEvalOptions): Promise<EvalOutcome> {
   let consecutiveFailures = 0;
   let stoppedEarly: string | null = null;
   const maxFailures = options.maxConsecutiveFailures ?? 5;
-  const servers = serverRecorder(options, manifest);
+  const servers = serverRecorder(options.backend, options.runDir, manifest);
   try {
     await forEachConcurrent(items, config.concurrency, async (item) => {
       if (stop.signal.aborted) return;
