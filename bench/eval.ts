@@ -193,6 +193,7 @@ async function threeServers(): Promise<void> {
   const servers = await Promise.all(fleet.map((serving) => startReplayServer({ files, protocol: 'openai-completions', model: 'mathcoder-cl-7b', recordRequests: false, serving })));
   const backend = await createBackend({ kind: 'openai-completions', syntax: 'mathcoder', bos: true, baseUrls: servers.map((server) => server.url), http: { timeoutMs: 600_000 } });
   const concurrency = 4 * fleet.reduce((sum, serving) => sum + serving.slots, 0);
+  const startMs = performance.now();
   const wallMs = await timedEval(backend, concurrency);
   const stats = isPooledBackend(backend) ? backend.pool.stats() : [];
   await backend.close();
@@ -215,6 +216,15 @@ async function threeServers(): Promise<void> {
   console.log(`\n${allProblems.length} problems over 3 servers used as one (${describe}; summed capacity ${(totalCapacity * msPerToken).toFixed(1)} slots at ${msPerToken} ms/token), ${concurrency} in flight`);
   console.log(`bound set by the summed capacity: ${(boundMs / 1000).toFixed(2)} s = ${problemsPerSecond(boundMs)} problems/s`);
   console.log(`mathcoder eval over the three: ${(wallMs / 1000).toFixed(2)} s = ${problemsPerSecond(wallMs)} problems/s = ${((100 * boundMs) / wallMs).toFixed(1)}% of the bound (throughput / summed capacity: ${(boundMs / wallMs).toFixed(2)})`);
+  // Share of all slots in use in each tenth of the run.
+  const tenths = Array.from({ length: 10 }, () => 0);
+  servers.forEach((server) => {
+    for (const record of server.serving!.served) {
+      for (let t = record.startMs; t < record.startMs + record.slotMs; t += 5) tenths[Math.min(9, Math.floor(((t - startMs) / wallMs) * 10))]! += 5;
+    }
+  });
+  const allSlots = fleet.reduce((sum, serving) => sum + serving.slots, 0);
+  console.log(`  slots in use by tenth of the run: ${tenths.map((ms) => `${Math.round((100 * ms) / ((wallMs / 10) * allSlots))}%`).join(' ')}`);
   const requests = stats.reduce((sum, server) => sum + server.requests, 0);
   stats.forEach((server, index) => {
     const slotMs = servers[index]!.serving!.served.reduce((sum, record) => sum + record.slotMs, 0);
