@@ -11,12 +11,26 @@ import type { BackendKind } from '../llm/types.js';
 import { createProgress, formatMegabytes, type ProgressReporter } from '../util/progress.js';
 import { positiveInteger, positiveNumber } from './run-command.js';
 
-/** The model flags every command that generates shares: which backend, which model, how to reach it. */
-export function addBackendFlags(command: Command, options: { extraBackends?: readonly string[]; backendHelp?: string } = {}): Command {
-  return command
+/**
+ * The model flags every command that generates shares: which backend, which model, how to reach it. With
+ * `severalServers`, `--base-url` may be repeated (its value is then a list) and `--base-urls-file` reads a list.
+ */
+export function addBackendFlags(command: Command, options: { extraBackends?: readonly string[]; backendHelp?: string; severalServers?: boolean } = {}): Command {
+  command
     .addOption(new Option('--backend <name>', options.backendHelp ?? 'model backend').choices([...BACKEND_KINDS, ...(options.extraBackends ?? [])]).default('embedded'))
-    .option('--model <model>', `embedded: a .gguf file, hf:OWNER/REPO/FILE.gguf or a catalogue name (default ${DEFAULT_MODEL}); HTTP backends: the served model's name`)
-    .option('--base-url <url>', 'the model server (HTTP backends), e.g. http://127.0.0.1:8000/v1')
+    .option('--model <model>', `embedded: a .gguf file, hf:OWNER/REPO/FILE.gguf or a catalogue name (default ${DEFAULT_MODEL}); HTTP backends: the served model's name`);
+  if (options.severalServers) {
+    command
+      .option(
+        '--base-url <url>',
+        'the model server (HTTP backends), e.g. http://127.0.0.1:8000/v1; repeat it for several servers of one model (requests go to the least busy, a failing one is left out until it answers again)',
+        (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+      )
+      .option('--base-urls-file <file>', 'several model servers of one model: a file with one URL a line (# starts a comment)');
+  } else {
+    command.option('--base-url <url>', 'the model server (HTTP backends), e.g. http://127.0.0.1:8000/v1');
+  }
+  return command
     .option('--api-key <key>', 'bearer token for the server (default: OPENAI_API_KEY)')
     .addOption(
       new Option(
@@ -40,6 +54,8 @@ export interface BackendFlagValues {
   readonly backend: BackendKind;
   readonly model?: string;
   readonly baseUrl?: string;
+  /** Several servers of one model (eval): used as one, in place of baseUrl. */
+  readonly baseUrls?: readonly string[];
   readonly apiKey?: string;
   readonly syntax: SyntaxName;
   readonly bos: boolean;
@@ -85,7 +101,7 @@ export async function backendFromFlags(flags: BackendFlagValues, extra: { sequen
     ...(flags.contextSize ? { contextSize: flags.contextSize } : {}),
   };
   if (flags.backend === 'embedded') {
-    if (flags.baseUrl) throw new MathcoderError('input', '--base-url is for the HTTP backends; pick one with --backend');
+    if (flags.baseUrl || flags.baseUrls?.length) throw new MathcoderError('input', '--base-url is for the HTTP backends; pick one with --backend');
     const resolved = extra.resolvedModel ?? (await resolveModelFlag(flags));
     return createBackend({
       ...common,
@@ -101,6 +117,9 @@ export async function backendFromFlags(flags: BackendFlagValues, extra: { sequen
   return createBackend({
     ...common,
     ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}),
+    ...(flags.baseUrls && flags.baseUrls.length > 1
+      ? { baseUrls: flags.baseUrls, pool: { onEvent: (message: string) => process.stderr.write(`mathcoder: ${message}\n`) } }
+      : {}),
     ...(flags.model ? { model: flags.model } : {}),
     ...(apiKey ? { apiKey } : {}),
     stopMode: flags.stopMode,

@@ -1,4 +1,5 @@
 import type { SyntaxName } from '../format/index.js';
+import type { ShardSpec } from './shard.js';
 
 /**
  * What an evaluation run does. Everything here that changes a result (the model, sampling, prompt, limits) is
@@ -12,6 +13,8 @@ export interface EvalConfig {
   /** Samples per problem; sample s uses seed `seed + s`. */
   readonly samples: number;
   readonly concurrency: number;
+  /** The shard of the problems this run folder holds (`eval --shard i/n`); absent for a whole run. */
+  readonly shard?: ShardSpec | null;
   readonly sampling: { readonly temperature: number; readonly topP: number; readonly seed: number };
   readonly solve: {
     readonly syntax: SyntaxName;

@@ -1,7 +1,7 @@
 import { GRADER_NAMES, type Grader, type GraderName } from '../grade/types.js';
 import { executionCounts, type EvalRow } from './eval-row.js';
 import { paperRowFor, type PaperDataset } from './paper-results.js';
-import { allAgree, majorityAtK, passAtK, type SampleOutcome } from './sampling-metrics.js';
+import { allAgree, averagedPassAt1, hasAnswer, majorityAtK, passAtK, type MeanWithError, type SampleOutcome } from './sampling-metrics.js';
 
 /**
  * The numbers of a run, recomputed from its results every time (never stored separately): accuracy per dataset
@@ -31,6 +31,13 @@ export interface DatasetMetrics extends Accuracy {
   readonly majAtK: Readonly<Record<string, number>>;
   /** Share of problems whose samples all gave equivalent answers (MathCoder's D1 filter), with several samples. */
   readonly allAgree: number | null;
+  /**
+   * pass@1 (strict grader) averaged over each problem's samples, then over the problems with every sample
+   * finished, with its standard error across problems; with one sample, the accuracy and its standard error.
+   */
+  readonly pass1: MeanWithError | null;
+  /** Share of finished rows (samples) in which the strict grader found no answer. */
+  readonly noAnswer: number;
   readonly byLevel: Readonly<Record<string, Accuracy>>;
   readonly bySubject: Readonly<Record<string, Accuracy>>;
   readonly stopReasons: Readonly<Record<string, number>>;
@@ -80,19 +87,28 @@ export function reportedKs(samples: number): number[] {
   return [...new Set(ks)];
 }
 
+function sampleOutcome(row: EvalRow): SampleOutcome {
+  return { answer: row.grades.strict?.answer || null, correct: row.grades.strict?.correct ?? false };
+}
+
+/** Each problem's finished rows, by sample, for the problems whose `samples` samples are all finished. */
+function completeProblems(rows: readonly EvalRow[], samples: number): EvalRow[][] {
+  const problems = [...groupBy(rows, (row) => row.id).values()].map((group) => [...group].sort((a, b) => a.sample - b.sample));
+  return problems.filter((group) => group.length === samples);
+}
+
 async function samplingMetrics(rows: readonly EvalRow[], samples: number, grader: Grader) {
   const passAt: Record<string, number> = {};
   const majAt: Record<string, number> = {};
   if (samples < 2) return { passAt, majAt, agree: null };
   const equivalent = async (a: string, b: string) => (await grader.equivalent(a, b)).equal;
-  const problems = [...groupBy(rows, (row) => row.id).values()].map((group) => [...group].sort((a, b) => a.sample - b.sample));
-  const complete = problems.filter((group) => group.length === samples);
+  const complete = completeProblems(rows, samples);
   let agreeing = 0;
   const majCorrect = new Map<number, number>();
   const passSum = new Map<number, number>();
   const ks = reportedKs(samples);
   for (const group of complete) {
-    const outcomes: SampleOutcome[] = group.map((row) => ({ answer: row.grades.strict?.answer || null, correct: row.grades.strict?.correct ?? false }));
+    const outcomes: SampleOutcome[] = group.map(sampleOutcome);
     const correct = outcomes.filter((outcome) => outcome.correct).length;
     for (const k of ks) {
       passSum.set(k, (passSum.get(k) ?? 0) + passAtK(samples, correct, k));
@@ -134,6 +150,8 @@ export async function datasetMetrics(dataset: string, allRows: readonly EvalRow[
     passAtK: sampling.passAt,
     majAtK: sampling.majAt,
     allAgree: sampling.agree,
+    pass1: averagedPassAt1(completeProblems(rows, samples).map((group) => group.map(sampleOutcome))),
+    noAnswer: rows.length === 0 ? 0 : rows.filter((row) => !hasAnswer(sampleOutcome(row))).length / rows.length,
     byLevel: accuracyBy(rows, (row) => (row.level === undefined ? undefined : `Level ${row.level}`)),
     bySubject: accuracyBy(rows, (row) => row.subject),
     stopReasons: Object.fromEntries([...groupBy(rows, (row) => row.stop_reason).entries()].map(([reason, members]) => [reason, members.length])),

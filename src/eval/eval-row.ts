@@ -52,6 +52,8 @@ export interface EvalRow {
   readonly tokens: TokenCounts;
   readonly timings: SolveTimings;
   readonly seed: number | null;
+  /** With several model servers: the generation requests each server (by URL) answered for this row. */
+  readonly servers?: Readonly<Record<string, number>>;
   /** When the row was written (ISO 8601). */
   readonly time: string;
 }
@@ -104,6 +106,7 @@ const evalRowSchema = z.looseObject({
   tokens: z.looseObject({ prompt: z.number().nullable(), generated: z.number(), evaluated: z.number().nullable(), total: z.number().nullable() }),
   timings: z.looseObject({ totalMs: z.number(), generationMs: z.number(), executionMs: z.number() }),
   seed: z.number().nullable(),
+  servers: z.record(z.string(), z.number()).optional(),
   time: z.string(),
 });
 

@@ -1,6 +1,10 @@
 import { GRADER_NAMES } from '../grade/types.js';
 import type { Accuracy, DatasetMetrics, Flip } from './eval-metrics.js';
 import type { LoadedRun } from './run-files.js';
+import { describeShards } from './run-shards.js';
+import type { MeanWithError } from './sampling-metrics.js';
+import { serverMetrics } from './server-metrics.js';
+import { describeShard } from './shard.js';
 
 /** A run's report as Markdown (report.md), JSON (one object per dataset a line) or CSV. */
 export const REPORT_FORMATS = ['md', 'json', 'csv'] as const;
@@ -26,7 +30,8 @@ function accuracyCells(accuracy: Accuracy): string[] {
 function describeRun(run: LoadedRun): string {
   const { manifest } = run;
   const model = manifest.model;
-  const where = model.file ? `${model.file.path} (${(model.file.sizeBytes / 1024 ** 2).toFixed(1)} MB, sha256 ${model.file.sha256.slice(0, 16)}…)` : model.url ?? '';
+  const servers = model.urls ? `${model.urls.length} servers: ${model.urls.join(', ')}` : null;
+  const where = model.file ? `${model.file.path} (${(model.file.sizeBytes / 1024 ** 2).toFixed(1)} MB, sha256 ${model.file.sha256.slice(0, 16)}…)` : servers ?? model.url ?? '';
   const { python } = manifest.versions;
   const config = manifest.config;
   return [
@@ -38,7 +43,35 @@ function describeRun(run: LoadedRun): string {
       `${manifest.versions.nodeLlamaCpp ? `, node-llama-cpp ${manifest.versions.nodeLlamaCpp}` : ''}, Python ${python.python} (sympy ${python.sympy}, numpy ${python.numpy}, IPython ${python.ipython}), ` +
       `sandbox isolation ${manifest.sandbox.method}`,
     `- Run: created ${manifest.createdAt}, last run ${manifest.updatedAt}`,
+    ...(run.shards ? [`- Shards: ${describeShards(run.shards)}`] : []),
+    ...(config.shard ? [`- Shard ${describeShard(config.shard)} of the problems: \`mathcoder report\` on the folder of the shard folders merges them`] : []),
   ].join('\n');
+}
+
+const withError = (value: MeanWithError | null) => (value === null ? '–' : `${percent(value.mean)} ± ${value.standardError === null ? '–' : percent(value.standardError)}`);
+
+/** What each model server did, with several servers (eval --base-url repeated). */
+function serverSection(report: RunReport): string[] {
+  const servers = serverMetrics(report.run.manifest.servers ?? []);
+  if (servers.length === 0) return [];
+  return [
+    '## Model servers',
+    table(
+      ['server', 'requests', 'share', 'failed requests (moved to another server)', 'times out of rotation', 'prompt tokens', 'generated tokens', 'generated tokens/s', 'busy seconds', 'state at the end'],
+      servers.map((server) => [
+        server.url,
+        String(server.requests),
+        `${percent(server.requestShare)}%`,
+        String(server.failures),
+        String(server.timesTakenOut),
+        String(server.promptTokens),
+        String(server.generatedTokens),
+        server.tokensPerSecond.toFixed(1),
+        server.busySeconds.toFixed(1),
+        server.state,
+      ]),
+    ),
+  ];
 }
 
 function summarySections(report: RunReport): string[] {
@@ -68,17 +101,21 @@ export function markdownReport(report: RunReport): string {
     sections.push(
       '## Sampling (strict grader)',
       table(
-        ['dataset', 'samples', 'pass@k', 'maj@k', 'all samples agree'],
+        ['dataset', 'samples', 'pass@k', 'maj@k', 'all samples agree', 'pass@1 (mean over samples) ± standard error', 'no answer'],
         sampled.map((m) => [
           m.dataset,
           String(m.samples),
           Object.entries(m.passAtK).map(([k, value]) => `@${k} ${percent(value)}`).join(', '),
           Object.entries(m.majAtK).map(([k, value]) => `@${k} ${percent(value)}`).join(', '),
           m.allAgree === null ? '–' : percent(m.allAgree),
+          withError(m.pass1),
+          percent(m.noAnswer),
         ]),
       ),
+      'pass@1 is each problem\'s share of correct samples, averaged over the problems with every sample finished; the standard error is across problems. pass@k is the unbiased estimator; maj@k votes over the first k samples\' answers grouped by equivalence; no answer is the share of samples without one.',
     );
   }
+  sections.push(...serverSection(report));
   for (const m of metrics) {
     if (Object.keys(m.byLevel).length > 0) sections.push(`## ${m.dataset} by level`, table(['level', 'rows', 'strict', 'mathcoder-compat'], Object.entries(m.byLevel).map(([level, a]) => [level, String(a.rows), ...accuracyCells(a)])));
     if (Object.keys(m.bySubject).length > 0) sections.push(`## ${m.dataset} by subject`, table(['subject', 'rows', 'strict', 'mathcoder-compat'], Object.entries(m.bySubject).map(([subject, a]) => [subject, String(a.rows), ...accuracyCells(a)])));
@@ -106,17 +143,35 @@ export function markdownReport(report: RunReport): string {
   return sections.join('\n\n') + '\n';
 }
 
-/** One JSON object per dataset: `dataset`, `rows`, `accuracy` keyed by grader, and every other metric. */
+/**
+ * One JSON object per dataset: `dataset`, `rows`, `accuracy` keyed by grader, and every other metric (with
+ * `shards` for merged shards); then, with several model servers, one object per `server`.
+ */
 export function jsonReport(report: RunReport): string {
-  return report.metrics.map((m) => JSON.stringify({ run: report.run.dir, model: report.run.manifest.model.name, ...m })).join('\n') + '\n';
+  const { run } = report;
+  const model = run.manifest.model.name;
+  const shards = run.shards ? { shards: { count: run.shards.count, merged: run.shards.shards.map((shard) => shard.index), missing: run.shards.missing, incomplete: run.shards.incomplete } } : {};
+  const datasets = report.metrics.map((m) => JSON.stringify({ run: run.dir, model, ...m, ...shards }));
+  const servers = serverMetrics(run.manifest.servers ?? []).map(({ url, ...metrics }) => JSON.stringify({ run: run.dir, model, server: url, ...metrics }));
+  return [...datasets, ...servers].join('\n') + '\n';
+}
+
+/** Sampling columns of the CSV (after the accuracy columns): pass@1 ± standard error, no-answer rate, pass@n and maj@n. */
+const CSV_SAMPLING_HEADER = ['samples', 'pass1', 'pass1_standard_error', 'no_answer', 'pass_at_samples', 'maj_at_samples'];
+
+function csvSamplingCells(m: DatasetMetrics): string[] {
+  const fraction = (value: number | null | undefined) => (value === null || value === undefined ? '' : value.toFixed(4));
+  return [String(m.samples), fraction(m.pass1?.mean), fraction(m.pass1?.standardError), fraction(m.noAnswer), fraction(m.passAtK[m.samples]), fraction(m.majAtK[m.samples])];
 }
 
 export function csvReport(reports: readonly RunReport[]): string {
-  const header = ['run', 'model', 'dataset', 'problems', 'rows', 'failed', ...GRADER_NAMES.map((name) => `accuracy_${name}`), 'paper'];
+  const header = ['run', 'model', 'dataset', 'problems', 'rows', 'failed', ...GRADER_NAMES.map((name) => `accuracy_${name}`), 'paper', ...CSV_SAMPLING_HEADER];
   const quote = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
   const lines = reports.flatMap((report) =>
     report.metrics.map((m) =>
-      [report.run.dir, report.run.manifest.model.name, m.dataset, String(m.problems), String(m.rows), String(m.failed), ...GRADER_NAMES.map((name) => m.accuracy[name].toFixed(4)), m.paper === null ? '' : String(m.paper)].map(quote).join(','),
+      [report.run.dir, report.run.manifest.model.name, m.dataset, String(m.problems), String(m.rows), String(m.failed), ...GRADER_NAMES.map((name) => m.accuracy[name].toFixed(4)), m.paper === null ? '' : String(m.paper), ...csvSamplingCells(m)]
+        .map(quote)
+        .join(','),
     ),
   );
   return [header.join(','), ...lines].join('\n') + '\n';

@@ -29,6 +29,7 @@ import {
   type RunManifest,
 } from './run-manifest.js';
 import { RUN_FILES } from './run-files.js';
+import { backendForRow, serverRecorder } from './server-record.js';
 
 /**
  * Runs a model over benchmark problems as independent pipelines (generate, execute, continue), K at a time, so
@@ -134,6 +135,7 @@ function prepareManifest(options: RunEvalOptions): RunManifest {
     sandbox: options.sandbox.info.isolation,
     dialect: dialectRecord(options.config.solve.syntax, options.config.solve.cellTimeoutMs),
     git: gitRevision(),
+    ...(previous?.servers ? { servers: previous.servers } : {}),
   };
 }
 
@@ -165,7 +167,13 @@ export function answerCompletion(result: SolveResult): string {
   return findMathAnswer(finalText, { splitAfterIs: false });
 }
 
-function toRow(item: { problem: EvalProblem; sample: number; seed: number }, result: SolveResult, completion: string, grades: Record<GraderName, GradeRecord>): EvalRow {
+function toRow(
+  item: { problem: EvalProblem; sample: number; seed: number },
+  result: SolveResult,
+  completion: string,
+  grades: Record<GraderName, GradeRecord>,
+  servers: Record<string, number> | null,
+): EvalRow {
   const { problem } = item.problem;
   const failed = result.stopReason === 'backend_error' || result.stopReason === 'aborted';
   return {
@@ -190,6 +198,7 @@ function toRow(item: { problem: EvalProblem; sample: number; seed: number }, res
     tokens: result.tokens,
     timings: result.timings,
     seed: item.seed,
+    ...(servers ? { servers } : {}),
     time: new Date().toISOString(),
   };
 }
@@ -263,10 +272,12 @@ async function runLockedEval(options: RunEvalOptions): Promise<EvalOutcome> {
   let consecutiveFailures = 0;
   let stoppedEarly: string | null = null;
   const maxFailures = options.maxConsecutiveFailures ?? 5;
+  const servers = serverRecorder(options.backend, options.runDir, manifest);
   try {
     await forEachConcurrent(items, config.concurrency, async (item) => {
       if (stop.signal.aborted) return;
-      const result = await solveProblem(item.problem.problem.question, options.backend, options.sandbox, {
+      const solver = backendForRow(options.backend);
+      const result = await solveProblem(item.problem.problem.question, solver.backend, options.sandbox, {
         syntax: config.solve.syntax,
         prompt: { system: config.solve.system, querySuffix: config.solve.querySuffix },
         limits: {
@@ -284,9 +295,10 @@ async function runLockedEval(options: RunEvalOptions): Promise<EvalOutcome> {
       const solution = trajectorySolution(result.blocks, result.stopReason === 'finished', completion);
       const { problem } = item.problem;
       const grades = gradeRecords(await gradeAnswer(item.problem.reference, solution, graders.get(problem.dataset)!, { question: problem.question, dataset: problem.dataset }));
-      const row = toRow(item, result, completion, grades);
+      const row = toRow(item, result, completion, grades, solver.servers);
       results.append(row);
       written += 1;
+      servers.rowDone();
       const tally = tallies.get(row.dataset)!;
       if (row.status === 'failed') {
         failed += 1;
@@ -307,6 +319,7 @@ async function runLockedEval(options: RunEvalOptions): Promise<EvalOutcome> {
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     results.close();
+    servers.finish();
     await checker.close();
   }
   return { written, skipped, failed, repairedBytes: opened.truncatedBytes, stoppedEarly };

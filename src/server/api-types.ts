@@ -1,4 +1,4 @@
-import type { DatasetMetrics, EvalRow, Flip, RunManifest } from '../eval/index.js';
+import type { DatasetMetrics, EvalRow, Flip, RunManifest, ServerMetrics, ShardSet } from '../eval/index.js';
 import type { GraderName } from '../grade/types.js';
 import type { CellStatus } from '../sandbox/types.js';
 import type { ExecutionRecord, StopReason } from '../solve/types.js';
@@ -51,6 +51,10 @@ export interface RunDetail {
   readonly rows: number;
   /** Bytes of a last line torn by a crash (left out until the run is resumed). */
   readonly tornBytes: number;
+  /** With several model servers: what each did (empty otherwise). */
+  readonly servers: readonly ServerMetrics[];
+  /** When the run is shard folders merged: which shards are there, missing or unfinished. */
+  readonly shards: ShardSet | null;
 }
 
 /** One row of the problem list: enough to scan and filter, without the trajectory. */

@@ -1,5 +1,5 @@
 import type { DatasetMetrics, EvalRow, LoadedRun } from '../eval/index.js';
-import { executionCounts } from '../eval/index.js';
+import { executionCounts, serverMetrics } from '../eval/index.js';
 import { GRADER_NAMES, type GraderName } from '../grade/types.js';
 import type { StopReason } from '../solve/types.js';
 import type { ProblemDetail, ProblemPage, ProblemSummary, RunDetail, RunFacets, RunListItem } from './api-types.js';
@@ -78,7 +78,18 @@ export class RunIndex {
   }
 
   detail(): RunDetail {
-    return { id: this.id, dir: this.run.dir, manifest: this.run.manifest, metrics: this.metrics, facets: this.facets, rows: this.run.rows.length, tornBytes: this.run.tornBytes };
+    const { run } = this;
+    return {
+      id: this.id,
+      dir: run.dir,
+      manifest: run.manifest,
+      metrics: this.metrics,
+      facets: this.facets,
+      rows: run.rows.length,
+      tornBytes: run.tornBytes,
+      servers: serverMetrics(run.manifest.servers ?? []),
+      shards: run.shards ?? null,
+    };
   }
 
   /** Positions (in run order) of the rows the filter keeps. */

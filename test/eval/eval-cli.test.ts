@@ -108,7 +108,9 @@ describe('mathcoder report', () => {
     expect(Object.keys(svamp!.accuracy as object).sort()).toEqual(['mathcoder-compat', 'strict']);
 
     const csv = await runCli(['report', a, b, '--format', 'csv']);
-    expect(csv.stdout.split('\n')[0]).toBe('run,model,dataset,problems,rows,failed,accuracy_strict,accuracy_mathcoder-compat,paper');
+    expect(csv.stdout.split('\n')[0]).toBe(
+      'run,model,dataset,problems,rows,failed,accuracy_strict,accuracy_mathcoder-compat,paper,samples,pass1,pass1_standard_error,no_answer,pass_at_samples,maj_at_samples',
+    );
     expect(csv.stdout.trim().split('\n')).toHaveLength(3);
 
     const compared = await runCli(['report', a, b]);

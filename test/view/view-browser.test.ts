@@ -82,6 +82,8 @@ describe('mathcoder view in Chromium', () => {
     await expect(page.getByTestId('paper-svamp').textContent()).resolves.toBe('70.7%');
     await expect(page.locator('[data-testid=chart-stop-reasons] canvas').count()).resolves.toBe(1);
     await expect(page.locator('[data-testid=chart-rounds] canvas').count()).resolves.toBe(1);
+    // One sample per problem: pass@1 is the strict accuracy, with its standard error.
+    await expect(page.getByTestId('pass1').textContent()).resolves.toMatch(new RegExp(`^pass@1 ${percent(strict, svamp.length).replace('.', '\\.')} ± [\\d.]+% over ${svamp.length} problems$`));
     await screenshot('run-svamp');
 
     const math = rows.math!;

@@ -1,15 +1,16 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DATASET_NAMES, datasetFromPath, datasetSpec, loadDataset } from '../../datasets/index.js';
-import { MathcoderError } from '../../errors.js';
+import { MathcoderError, errorMessage } from '../../errors.js';
 import { referenceText } from '../../grade/grade-answer.js';
 import { hubConfigFromEnvironment } from '../../hub/hub-config.js';
 import { markdownSummary } from '../../eval/report-format.js';
 import { modelFileIdentity, readManifest, sha256OfFile, type DatasetRecord, type ModelIdentity } from '../../eval/run-manifest.js';
 import { RUN_FILES } from '../../eval/run-files.js';
 import { runEval, type EvalDataset, type EvalOutcome, type RunEvalOptions } from '../../eval/run-eval.js';
+import { inShard, parseShard, type ShardSpec } from '../../eval/shard.js';
 import { writeRunReport } from '../../eval/run-report.js';
 import type { EvalConfig } from '../../eval/eval-config.js';
 import type { ModelBackend } from '../../llm/create-backend.js';
@@ -24,8 +25,12 @@ import { addSolveFlags, promptSettings, solveLimits, type SolveFlagValues } from
 
 const PAPER_SETS = ['gsm8k', 'math', 'svamp', 'mathematics', 'simuleq'];
 
-interface EvalFlags extends Omit<BackendFlagValues, 'backend'>, SandboxFlagValues, SolveFlagValues {
+interface EvalFlags extends Omit<BackendFlagValues, 'backend' | 'baseUrl' | 'baseUrls'>, SandboxFlagValues, SolveFlagValues {
   readonly backend: BackendFlagValues['backend'] | 'replay';
+  /** Each --base-url given. */
+  readonly baseUrl?: string[];
+  readonly baseUrlsFile?: string;
+  readonly shard?: string;
   readonly datasets?: string;
   readonly dataDir?: string;
   readonly limit?: number;
@@ -61,12 +66,30 @@ function replayReferences(files: readonly string[]): { byDataset: Map<string, Ma
   return { byDataset, model };
 }
 
-function configFrom(flags: EvalFlags, datasets: readonly string[]): EvalConfig {
+/** The model servers: each --base-url, then the lines of --base-urls-file. */
+function modelServerUrls(flags: EvalFlags): string[] {
+  const urls = [...(flags.baseUrl ?? [])];
+  if (flags.baseUrlsFile !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(flags.baseUrlsFile, 'utf8');
+    } catch (error) {
+      throw new MathcoderError('input', `cannot read --base-urls-file ${flags.baseUrlsFile}: ${errorMessage(error)}`);
+    }
+    const listed = text.split('\n').map((line) => line.replace(/#.*/, '').trim()).filter(Boolean);
+    if (listed.length === 0) throw new MathcoderError('input', `--base-urls-file ${flags.baseUrlsFile} lists no server: write one URL a line`);
+    urls.push(...listed);
+  }
+  return urls;
+}
+
+function configFrom(flags: EvalFlags, datasets: readonly string[], shard: ShardSpec | null): EvalConfig {
   return {
     datasets,
     limit: flags.limit ?? null,
     samples: flags.samples,
     concurrency: flags.concurrency,
+    ...(shard ? { shard } : {}),
     sampling: { temperature: flags.temperature, topP: flags.topP, seed: flags.seed },
     solve: {
       syntax: flags.syntax,
@@ -77,7 +100,15 @@ function configFrom(flags: EvalFlags, datasets: readonly string[]): EvalConfig {
   };
 }
 
-async function modelIdentity(flags: EvalFlags, backend: ModelBackend, runDir: string, modelPath: string | null, replayModel: string | null, server: ReplayServerProcess | null): Promise<ModelIdentity> {
+async function modelIdentity(
+  flags: EvalFlags,
+  backend: ModelBackend,
+  runDir: string,
+  modelPath: string | null,
+  replayModel: string | null,
+  server: ReplayServerProcess | null,
+  urls: readonly string[],
+): Promise<ModelIdentity> {
   const manifestPath = join(runDir, RUN_FILES.manifest);
   const known = existsSync(manifestPath) ? readManifest(manifestPath).model.file : undefined;
   const info = backend.info;
@@ -86,7 +117,7 @@ async function modelIdentity(flags: EvalFlags, backend: ModelBackend, runDir: st
     name: replayModel ?? info.model,
     ...(modelPath ? { file: await modelFileIdentity(modelPath, known) } : {}),
     // A replayed run is the published files (their hashes are in the dataset records), not the stand-in server's port.
-    ...(flags.baseUrl && !server ? { url: flags.baseUrl } : {}),
+    ...(server || urls.length === 0 ? {} : urls.length === 1 ? { url: urls[0] } : { urls }),
     contextSize: info.contextSize,
     bos: info.bos,
     details: info.details,
@@ -107,10 +138,9 @@ async function loadProblems(
     const loaded = await loadDataset(name, source);
     const served = references?.byDataset.get(name);
     if (references && !served) throw new MathcoderError('input', `no trajectory file given for ${name}; the replayed files cover ${[...references.byDataset.keys()].join(', ')}`);
-    const problems = loaded.problems
-      .filter((problem) => !served || served.has(problem.question))
-      .slice(0, config.limit ?? Infinity)
-      .map((problem) => ({ problem, reference: served?.get(problem.question) ?? problem.answer }));
+    const chosen = loaded.problems.filter((problem) => !served || served.has(problem.question)).slice(0, config.limit ?? Infinity);
+    // A shard takes its part of what the whole run would do (--limit first), by a hash of each problem's id.
+    const problems = inShard(chosen, (problem) => problem.id, config.shard).map((problem) => ({ problem, reference: served?.get(problem.question) ?? problem.answer }));
     datasets.push({ name, problems });
     const files = [...loaded.location.paths, ...trajectories.filter((file) => datasetFromPath(file) === name)];
     datasetRecords.push({ name, files: await Promise.all(files.map(async (path) => ({ path: resolve(path), sha256: await sha256OfFile(path) }))), problems: problems.length });
@@ -142,11 +172,13 @@ export function registerEvalCommand(program: Command): void {
     .option('--concurrency <k>', 'problems solved at once', positiveInteger('--concurrency'), Math.max(4, availableParallelism() * 2))
     .option('--samples <n>', 'samples per problem (pass@k, maj@k, all-agree)', positiveInteger('--samples'), 1)
     .option('--trajectories <files...>', '--backend replay: published trajectory files to serve as the model (their questions pick the problems)')
+    .option('--shard <i/n>', 'only shard i of n (0 <= i < n) of the problems, chosen by a hash of their ids, into its own --out; mathcoder report/view merge the shard folders')
     .requiredOption('--out <dir>', 'the run folder: manifest.json, results.jsonl, report.md')
     .option('--force', 'resume into a run made with another model or config anyway');
   addSolveFlags(command, { noun: 'problem', seed: 0, seedHelp: 'seed of sample 0 (sample s uses seed + s)' });
   addSandboxFlags(
     addBackendFlags(command, {
+      severalServers: true,
       extraBackends: ['replay'],
       backendHelp: 'model backend; replay serves published trajectories (--trajectories) through the stand-in OpenAI completions server',
     }),
@@ -159,7 +191,9 @@ export function registerEvalCommand(program: Command): void {
       if (!replay && flags.trajectories) throw new MathcoderError('input', '--trajectories is for --backend replay');
       const references = replay ? replayReferences(flags.trajectories!) : null;
       const names = parseDatasets(flags.datasets, references ? [...references.byDataset.keys()] : PAPER_SETS);
-      const config = configFrom(flags, names);
+      const urls = modelServerUrls(flags);
+      if (replay && urls.length > 0) throw new MathcoderError('input', '--backend replay starts its own stand-in server: leave out --base-url');
+      const config = configFrom(flags, names, flags.shard === undefined ? null : parseShard(flags.shard));
       const runDir = resolve(flags.out);
       // One eval at a time writes a run folder: a second is refused here, before anything heavy starts.
       const lock = FolderLock.acquire(runDir, `mathcoder ${process.argv.slice(2).join(' ')}`.slice(0, 300));
@@ -172,12 +206,17 @@ export function registerEvalCommand(program: Command): void {
         const { datasets, datasetRecords } = await loadProblems(names, config, { dataDir, hub }, references, flags.trajectories ?? []);
         const server = replay ? await startReplayServerProcess(flags.trajectories!) : null;
         try {
-          const backendFlags: BackendFlagValues = { ...flags, backend: replay ? 'openai-completions' : flags.backend, ...(server ? { baseUrl: server.url } : {}) };
+          const backendFlags: BackendFlagValues = {
+            ...flags,
+            backend: replay ? 'openai-completions' : flags.backend,
+            baseUrl: server ? server.url : urls[0],
+            ...(urls.length > 1 ? { baseUrls: urls } : {}),
+          };
           const resolvedModel = backendFlags.backend === 'embedded' ? await resolveModelFlag(flags) : null;
           const backend = await backendFromFlags(backendFlags, { sequences: config.concurrency, ...(resolvedModel ? { resolvedModel } : {}) });
           try {
             const sandbox = await sandboxStarting;
-            const model = await modelIdentity(flags, backend, runDir, resolvedModel?.path ?? null, references?.model ?? null, server);
+            const model = await modelIdentity(flags, backend, runDir, resolvedModel?.path ?? null, references?.model ?? null, server, urls);
             const outcome = await runWithProgress({ runDir, config, datasets, datasetRecords, backend, model, sandbox, lock, command: process.argv.slice(2), ...(flags.force ? { force: true } : {}) });
             const report = await writeRunReport(runDir);
             process.stdout.write(markdownSummary(report));

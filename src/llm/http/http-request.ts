@@ -1,5 +1,5 @@
 import { MathcoderError, errorMessage } from '../../errors.js';
-import { abortedError, BACKEND_FAILURE, CONTEXT_OVERFLOW } from '../backend-errors.js';
+import { abortedError, BACKEND_FAILURE, CONTEXT_OVERFLOW, ServerUnavailableError } from '../backend-errors.js';
 
 /**
  * Requests to a model server: a per-request timeout (also the longest silence inside a streamed answer),
@@ -148,7 +148,7 @@ export async function withRetries<T>(
     }
   }
   const attempts = options.retries + 1;
-  throw new MathcoderError(BACKEND_FAILURE, `${lastFailure}${attempts > 1 ? ` (${attempts} attempts)` : ''}`);
+  throw new ServerUnavailableError(`${lastFailure}${attempts > 1 ? ` (${attempts} attempts)` : ''}`);
 }
 
 function headers(options: HttpOptions): Record<string, string> {

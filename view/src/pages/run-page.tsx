@@ -1,6 +1,6 @@
 import { useMemo } from 'preact/hooks';
 import { Link } from 'wouter-preact';
-import { segment, useApi, type DatasetMetrics, type RunDetail } from '../api';
+import { segment, useApi, type DatasetMetrics, type RunDetail, type ServerMetrics, type ShardSet } from '../api';
 import { AccuracyTable } from '../components/accuracy-table';
 import { BarChart, type BarSeries } from '../components/bar-chart';
 import { dateTime, percent } from '../format';
@@ -62,6 +62,15 @@ function DatasetSection({ runId, metrics }: { runId: string; metrics: DatasetMet
             {metrics.allAgree !== null && `; all agree ${percent(metrics.allAgree)}`}
           </div>
         )}
+        {metrics.pass1 && (
+          <div data-testid="pass1">
+            <span class="muted">pass@1{metrics.samples > 1 ? ` (mean of ${metrics.samples} samples)` : ''}</span> {percent(metrics.pass1.mean)}
+            {metrics.pass1.standardError !== null && ` ± ${percent(metrics.pass1.standardError)}`} over {metrics.pass1.problems} problems
+          </div>
+        )}
+        <div>
+          <span class="muted">no answer</span> {percent(metrics.noAnswer)} of rows
+        </div>
       </div>
       <div class="charts">
         {charts.levels.length > 0 && <BarChart title={`${metrics.dataset} accuracy by level`} labels={charts.levels} series={charts.levelSeries} percent testId="chart-level" />}
@@ -71,6 +80,60 @@ function DatasetSection({ runId, metrics }: { runId: string; metrics: DatasetMet
         <BarChart title="stop reasons" labels={charts.stopReasons} series={charts.stopSeries} horizontal testId="chart-stop-reasons" />
         <BarChart title="rounds (generation calls) per problem" labels={charts.rounds} series={charts.roundSeries} testId="chart-rounds" />
       </div>
+    </section>
+  );
+}
+
+/** The shards merged into the run, and those missing or not finished. */
+function ShardLine({ shards }: { shards: ShardSet }) {
+  const unfinished = shards.shards.filter((shard) => !shard.complete);
+  return (
+    <p data-testid="shards">
+      {shards.shards.length} of {shards.count} shards merged
+      {shards.missing.length > 0 && <span class="error"> · missing: {shards.missing.map((index) => `${index}/${shards.count}`).join(', ')}</span>}
+      {unfinished.length > 0 && (
+        <span class="error">
+          {' '}
+          · not finished: {unfinished.map((shard) => `${shard.index}/${shards.count} (${shard.rows} of ${shard.expected} rows)`).join(', ')}
+        </span>
+      )}
+    </p>
+  );
+}
+
+/** What each model server did, when the run used several. */
+function ServerTable({ servers }: { servers: readonly ServerMetrics[] }) {
+  return (
+    <section data-testid="servers">
+      <h3>Model servers</h3>
+      <table>
+        <thead>
+          <tr>
+            <th>server</th>
+            <th>requests</th>
+            <th>failed (moved)</th>
+            <th>out of rotation</th>
+            <th>generated tokens</th>
+            <th>tokens/s</th>
+            <th>state</th>
+          </tr>
+        </thead>
+        <tbody>
+          {servers.map((server) => (
+            <tr key={server.url}>
+              <td>{server.url}</td>
+              <td>
+                {server.requests} ({percent(server.requestShare)})
+              </td>
+              <td>{server.failures}</td>
+              <td>{server.timesTakenOut}</td>
+              <td>{server.generatedTokens}</td>
+              <td>{server.tokensPerSecond.toFixed(1)}</td>
+              <td>{server.state}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </section>
   );
 }
@@ -102,7 +165,9 @@ export function RunPage({ params }: { params: { run: string } }) {
           Browse the {data.rows} problems
         </Link>
       </p>
+      {data.shards && <ShardLine shards={data.shards} />}
       <AccuracyTable runId={data.id} metrics={data.metrics} />
+      {data.servers.length > 0 && <ServerTable servers={data.servers} />}
       {data.metrics.map((metrics) => (
         <DatasetSection key={metrics.dataset} runId={data.id} metrics={metrics} />
       ))}
