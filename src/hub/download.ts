@@ -51,13 +51,20 @@ function sizeOf(path: string): number {
   return existsSync(path) ? statSync(path).size : 0;
 }
 
-function describeNetworkError(url: string, error: unknown): string {
+/** Failures that another attempt a second later would meet again: nothing listens there, or the name does not resolve. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+/** The error kind of a download that could not reach its host (not retried). */
+export const HOST_UNREACHABLE = 'network';
+
+function networkFailure(url: string, error: unknown): Error {
   const cause = (error as { cause?: { code?: string } })?.cause?.code ?? (error as { code?: string })?.code;
   const host = new URL(url).host;
-  if (cause === 'ECONNREFUSED' || cause === 'ENOTFOUND' || cause === 'EAI_AGAIN' || cause === 'ENETUNREACH' || cause === 'UND_ERR_CONNECT_TIMEOUT') {
-    return `cannot reach ${host} (${cause}): this machine may be offline`;
-  }
-  return `download from ${host} failed: ${errorMessage(error)}`;
+  if (cause === 'ECONNREFUSED') return new MathcoderError(HOST_UNREACHABLE, `cannot reach ${host} (connection refused)`);
+  if (cause === 'ENOTFOUND' || cause === 'EAI_AGAIN') return new MathcoderError(HOST_UNREACHABLE, `cannot resolve host ${host}: this machine may be offline`);
+  if (cause !== undefined && UNREACHABLE.has(cause)) return new MathcoderError(HOST_UNREACHABLE, `cannot reach ${host} (${cause}): this machine may be offline`);
+  if (cause === 'UND_ERR_CONNECT_TIMEOUT') return new RetryableError(`cannot reach ${host} (the connection timed out)`);
+  return new RetryableError(`download from ${host} failed: ${errorMessage(error)}`);
 }
 
 class RetryableError extends Error {}
@@ -71,7 +78,8 @@ async function attempt(options: DownloadOptions, part: string): Promise<{ total:
   try {
     response = await fetch(options.url, { headers, redirect: 'follow', ...(options.signal ? { signal: options.signal } : {}) });
   } catch (error) {
-    throw new RetryableError(describeNetworkError(options.url, error));
+    if (options.signal?.aborted) throw new MathcoderError('download', `download of ${options.url} was cancelled; run again to resume`);
+    throw networkFailure(options.url, error);
   }
   const etag = (response.headers.get('x-linked-etag') ?? response.headers.get('etag') ?? '').replace(/^W\//, '').replace(/"/g, '');
   const etagSha = SHA256.test(etag) ? etag : null;
@@ -113,6 +121,8 @@ async function attempt(options: DownloadOptions, part: string): Promise<{ total:
     options.onProgress?.({ receivedBytes: received, totalBytes: total });
   });
   try {
+    // The cache folder is made only once there is something to put in it.
+    mkdirSync(dirname(part), { recursive: true });
     await pipeline(counter, createWriteStream(part, { flags: resumed ? 'a' : 'w' }));
   } catch (error) {
     if (options.signal?.aborted) throw new MathcoderError('download', `download of ${options.url} was cancelled; run again to resume`);
@@ -130,7 +140,6 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
     const sha = options.expectedSha256 ? await sha256Of(destination) : null;
     if (!options.expectedSha256 || sha === options.expectedSha256) return { path: destination, sizeBytes: sizeOf(destination), cached: true, sha256: sha };
   }
-  mkdirSync(dirname(destination), { recursive: true });
   const part = `${destination}.part`;
   const retries = options.retries ?? 3;
   let lastError: RetryableError | null = null;
@@ -144,6 +153,8 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
         lastError = error;
         continue;
       }
+      const kept = sizeOf(part);
+      if (error instanceof MathcoderError && error.kind === HOST_UNREACHABLE && kept > 0) throw new MathcoderError(HOST_UNREACHABLE, `${error.message}; ${kept} bytes are kept and the next run resumes from there`);
       throw error;
     }
     const size = sizeOf(part);
