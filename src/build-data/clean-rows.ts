@@ -132,7 +132,13 @@ export async function cleanRows(options: CleanOptions): Promise<CleanOutcome> {
   for (const path of options.inputs) total += await countLines(path);
 
   const kept = new OutputFile(options.keptPath);
-  const removedFile = new OutputFile(options.removedPath);
+  let removedFile: OutputFile;
+  try {
+    removedFile = new OutputFile(options.removedPath);
+  } catch (error) {
+    kept.discard();
+    throw error;
+  }
   const removed: CleanedRow[] = [];
   let done = 0;
   let keptCount = 0;
@@ -189,6 +195,7 @@ export async function cleanRows(options: CleanOptions): Promise<CleanOutcome> {
       }
       inputs.push({ path, rows });
     }
+    if (done === 0) throw new MathcoderError('input', `${options.inputs.join(', ')} ${options.inputs.length === 1 ? 'holds' : 'hold'} no rows: nothing to clean`);
     kept.commit();
     removedFile.commit();
   } catch (error) {
