@@ -104,16 +104,23 @@ describe('mathcoder report', () => {
 
     const json = await runCli(['report', a, '--format', 'json']);
     const [svamp] = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(svamp).toMatchObject({ dataset: 'svamp', rows: 20, model: 'mathcoder-cl-7b', paper: 70.7 });
+    expect(svamp).toMatchObject({ run: 'a', dataset: 'svamp', rows: 20, model: 'mathcoder-cl-7b', paperAccuracy: 0.707 });
     expect(Object.keys(svamp!.accuracy as object).sort()).toEqual(['mathcoder-compat', 'strict']);
 
     const csv = await runCli(['report', a, b, '--format', 'csv']);
-    expect(csv.stdout.split('\n')[0]).toBe('run,model,dataset,problems,rows,failed,accuracy_strict,accuracy_mathcoder-compat,paper');
+    expect(csv.stdout.split('\n')[0]).toBe('run,model,dataset,problems,rows,failed,accuracy_strict,accuracy_mathcoder-compat,paper_accuracy');
+    // One unit in a row: every accuracy, the paper's too, is a fraction.
+    expect(csv.stdout.split('\n')[1]).toMatch(/^a,mathcoder-cl-7b,svamp,20,20,0,0\.\d{4},0\.\d{4},0\.7070$/);
     expect(csv.stdout.trim().split('\n')).toHaveLength(3);
 
     const compared = await runCli(['report', a, b]);
     expect(compared.code, compared.stderr).toBe(0);
+    // One report with the two runs side by side, titled by the runs' names (not their temporary paths).
+    expect(compared.stdout.split('\n')[0]).toBe('# mathcoder evaluation: a vs b');
+    expect(compared.stdout).toContain('| dataset | A rows | A strict | A compat | A paper | B rows | B strict | B compat | B paper |');
+    expect(compared.stdout.match(/^# /gm)).toHaveLength(1);
     expect(compared.stdout).toContain('## Problems that flipped (strict grader, sample 0): 2');
+    expect(readFileSync(join(a, 'report.md'), 'utf8').split('\n')[0]).toBe('# mathcoder evaluation: a');
   });
 });
 
@@ -134,7 +141,7 @@ describe('bad input and failures', () => {
     writeFileSync(join(base, 'a-file'), '');
     const result = await tinyEval(join(base, 'a-file', 'run'));
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toMatch(/^mathcoder: cannot write the run folder .*a-file\/run: .*; choose another --out$/);
+    expect(result.stderr.trim()).toMatch(/^mathcoder: cannot create --out .*a-file\/run: .*a-file is a file$/);
   });
 
   it('stops on a full disk, keeping every row written, and resumes when there is room', async () => {
