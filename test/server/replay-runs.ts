@@ -19,12 +19,16 @@ export async function makeReplayRun(out: string, trajectories: string, limit: nu
   if (result.code !== 0) throw new Error(`mathcoder eval failed: ${result.stderr}`);
 }
 
-/** The rows of a run as results.jsonl holds them (read directly, not through the server). */
+/**
+ * The rows of a run (read directly, not through the server) in the order the server lists them: the dataset
+ * order, which for these one-dataset runs is each problem's position in its file.
+ */
 export function readRows(runDir: string): EvalRow[] {
   return readFileSync(join(runDir, 'results.jsonl'), 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as EvalRow);
+    .map((line) => JSON.parse(line) as EvalRow)
+    .sort((a, b) => a.index! - b.index! || a.sample - b.sample);
 }
 
 export function temporaryFolder(prefix: string): { folder: string; remove: () => void } {

@@ -1,10 +1,12 @@
 import type { EvalRow } from '../api';
+import { hasAnswer } from '../answers';
 import { GRADERS, seconds } from '../format';
-import { MathAnswer } from './math-answer';
+import { MathAnswer, NoAnswer } from './math-answer';
 import { Verdict } from './verdict';
 
 /** The answer each grader extracted against the reference, both verdicts, and what the loop spent. */
 export function AnswerPanel({ row }: { row: EvalRow }) {
+  const answered = hasAnswer(row.stop_reason, row.blocks.at(-1)?.type ?? null);
   return (
     <article class="answer-panel" data-testid="answer-panel">
       <div class="answers">
@@ -17,8 +19,8 @@ export function AnswerPanel({ row }: { row: EvalRow }) {
           return (
             <div key={grader} data-testid={`grade-${grader}`}>
               <div class="muted small">{grader} extracted</div>
-              <MathAnswer text={grade?.answer} /> <Verdict correct={grade?.correct ?? false} />
-              {grade && <div class="muted small">{grade.method}{grade.reason ? `: ${grade.reason}` : ''}</div>}
+              {answered ? <MathAnswer text={grade?.answer} /> : <NoAnswer stopReason={row.stop_reason} />} <Verdict correct={grade?.correct ?? false} />
+              {grade && answered && <div class="muted small">{grade.method}{grade.reason ? `: ${grade.reason}` : ''}</div>}
             </div>
           );
         })}
