@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help, type Option } from 'commander';
 import { registerDataCommand } from './commands/data.js';
 import { registerDatasetsCommand } from './commands/datasets.js';
 import { registerEvalCommand } from './commands/eval.js';
@@ -14,26 +14,41 @@ import { registerTrainCommand } from './commands/train.js';
 import { registerViewCommand } from './commands/view.js';
 import { runCommand } from './run-command.js';
 
+/*
+ * The command definitions imported here hold only their flags and the checks of their input: each loads the
+ * modules that do the work (the sandbox, llama.cpp, the HTTP server, zod schemas, parquet) when it runs, so
+ * `--help` and a bad input answer at once.
+ */
+
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const program = new Command()
   .name('mathcoder')
   .description('MathCoder: math problems solved with interleaved reasoning and Python code, in a stateful sandbox')
   .version(packageJson.version)
-  .showHelpAfterError('(run with --help for usage)')
-  .exitOverride();
+  .exitOverride()
+  // commander's own errors (unknown option, bad value, missing argument) as one line, like every other error.
+  .configureOutput({ outputError: (text, write) => write(`mathcoder: ${text.replace(/^error: /, '').trim()}\n`) })
+  // Required options say so in the help.
+  .configureHelp({
+    optionDescription(this: Help, option: Option): string {
+      const text = Help.prototype.optionDescription.call(this, option);
+      return option.mandatory ? `${text} (required)` : text;
+    },
+  });
 
-registerReplayCommand(program);
+// The commands a newcomer needs first, then the rest.
 registerSolveCommand(program);
-registerReplayServerCommand(program);
-registerDatasetsCommand(program);
-registerGradeCommand(program);
 registerEvalCommand(program);
 registerReportCommand(program);
-registerTrainCommand(program);
-registerDataCommand(program);
-registerServeCommand(program);
 registerViewCommand(program);
+registerServeCommand(program);
+registerGradeCommand(program);
+registerDatasetsCommand(program);
+registerDataCommand(program);
+registerTrainCommand(program);
+registerReplayCommand(program);
+registerReplayServerCommand(program);
 
 await runCommand(async () => {
   try {

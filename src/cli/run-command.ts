@@ -1,14 +1,44 @@
+import { existsSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { MathcoderError, errorMessage } from '../errors.js';
+
+export interface RunCommandOptions {
+  /** Folders the command may create: any of them that did not exist before and holds nothing when it fails is removed. */
+  readonly outputFolders?: ReadonlyArray<string | undefined>;
+}
+
+/** True when `dir` holds no file at any depth (only empty folders, or nothing). */
+function holdsNoFile(dir: string): boolean {
+  return readdirSync(dir, { withFileTypes: true }).every((entry) => entry.isDirectory() && holdsNoFile(join(dir, entry.name)));
+}
+
+function removeEmptyTree(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) removeEmptyTree(join(dir, entry.name));
+  rmdirSync(dir);
+}
+
+/** Removes the folders a failed command created and left without a file, so a failure leaves no empty output behind. */
+function removeFoldersLeftEmpty(created: readonly string[]): void {
+  for (const dir of created) {
+    try {
+      if (existsSync(dir) && statSync(dir).isDirectory() && holdsNoFile(dir)) removeEmptyTree(dir);
+    } catch {
+      // Best effort: a folder that cannot be read or removed stays.
+    }
+  }
+}
 
 /**
  * The only place errors are caught: a MathcoderError is printed as one line (`mathcoder: …`) and the process
  * exits 1; anything else is an internal error, also one line unless MATHCODER_DEBUG is set.
  */
-export async function runCommand(action: () => Promise<void>): Promise<void> {
+export async function runCommand(action: () => Promise<void>, options: RunCommandOptions = {}): Promise<void> {
+  const created = (options.outputFolders ?? []).filter((dir): dir is string => dir !== undefined).map((dir) => resolve(dir)).filter((dir) => !existsSync(dir));
   try {
     await action();
   } catch (error) {
+    removeFoldersLeftEmpty(created);
     if (error instanceof MathcoderError) {
       process.stderr.write(`mathcoder: ${errorMessage(error)}\n`);
     } else {
@@ -39,7 +69,7 @@ export function positiveNumber(name: string): (value: string) => number {
 export function nonNegativeInteger(name: string): (value: string) => number {
   return (value: string) => {
     const number = Number(value);
-    if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError(`${name} must be a whole number, 0 or more.`);
+    if (value.trim() === '' || !Number.isInteger(number) || number < 0) throw new InvalidArgumentError(`${name} must be a whole number, 0 or more.`);
     return number;
   };
 }
@@ -47,7 +77,7 @@ export function nonNegativeInteger(name: string): (value: string) => number {
 export function nonNegativeNumber(name: string): (value: string) => number {
   return (value: string) => {
     const number = Number(value);
-    if (!Number.isFinite(number) || number < 0) throw new InvalidArgumentError(`${name} must be a number, 0 or more.`);
+    if (value.trim() === '' || !Number.isFinite(number) || number < 0) throw new InvalidArgumentError(`${name} must be a number, 0 or more.`);
     return number;
   };
 }
@@ -56,6 +86,15 @@ export function probability(name: string): (value: string) => number {
   return (value: string) => {
     const number = Number(value);
     if (!Number.isFinite(number) || number <= 0 || number > 1) throw new InvalidArgumentError(`${name} must be in (0, 1].`);
+    return number;
+  };
+}
+
+/** A TCP port to listen on: 0 (a free one) to 65535. */
+export function portNumber(name: string): (value: string) => number {
+  return (value: string) => {
+    const number = Number(value);
+    if (value.trim() === '' || !Number.isInteger(number) || number < 0 || number > 65535) throw new InvalidArgumentError(`${name} must be a port number from 0 to 65535 (0 takes a free one).`);
     return number;
   };
 }

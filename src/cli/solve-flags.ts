@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
-import { SYSTEM_PROMPTS, type SystemPromptName } from '../format/index.js';
-import { DEFAULT_LIMITS, type SolveLimits } from '../solve/index.js';
+import { SYSTEM_PROMPTS, type SystemPromptName } from '../format/prompt.js';
+import { DEFAULT_LIMITS } from '../solve/solve-options.js';
+import type { SolveLimits } from '../solve/types.js';
 import { nonNegativeInteger, nonNegativeNumber, positiveInteger, positiveNumber, probability } from './run-command.js';
 
 /** The flags of every command that runs the solve loop: the prompt, the loop's limits and sampling. */
@@ -26,7 +27,7 @@ export interface SolveFlagOptions {
 
 export function addSolveFlags(command: Command, options: SolveFlagOptions): Command {
   command
-    .addOption(new Option('--system <name>', 'system prompt: data (the published runs), boxed (--syspt), empty').choices(Object.keys(SYSTEM_PROMPTS)).default('data'))
+    .addOption(new Option('--system <name>', 'system prompt: data (as the published runs), boxed (the released code\'s --syspt), empty').choices(Object.keys(SYSTEM_PROMPTS)).default('data'))
     .option('--max-rounds <n>', `generation calls per ${options.noun} (${DEFAULT_LIMITS.maxRounds} as the released code, 32 as the paper)`, positiveInteger('--max-rounds'), DEFAULT_LIMITS.maxRounds)
     .option('--max-tokens <n>', 'new tokens per generation call', positiveInteger('--max-tokens'), DEFAULT_LIMITS.maxTokensPerBlock)
     .option('--deadline <seconds>', `wall-clock limit per ${options.noun}`, positiveNumber('--deadline'))

@@ -8,9 +8,9 @@ import { OpenAICompletionsBackend, type StopMode } from './http/openai-completio
 import { TgiBackend } from './http/tgi-backend.js';
 import type { BackendKind, CompletionBackend } from './types.js';
 
-export type ModelBackend = CompletionBackend | ChatBackend;
+export { BACKEND_KINDS } from './types.js';
 
-export const BACKEND_KINDS: readonly BackendKind[] = ['embedded', 'openai-completions', 'tgi', 'openai-chat'];
+export type ModelBackend = CompletionBackend | ChatBackend;
 
 /** Everything a backend may need, resolved by the caller (the CLI reads flags and the environment). */
 export interface BackendConfig {

@@ -1,4 +1,4 @@
-import { SYSTEM_PROMPTS } from '../format/index.js';
+import { SYSTEM_PROMPTS } from '../format/prompt.js';
 import { GREEDY } from '../llm/types.js';
 import type { SolveLimits, SolveOptions } from './types.js';
 

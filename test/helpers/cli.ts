@@ -12,10 +12,10 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs `mathcoder ARGS` and collects its output. */
-export function runCli(args: readonly string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+/** Runs `mathcoder ARGS` and collects its output; `nodeArgs` go to Node before the CLI (e.g. `--import` hooks). */
+export function runCli(args: readonly string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number; nodeArgs?: readonly string[] } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -5,7 +5,7 @@ import { registerDataD1Command } from './data-d1.js';
 import { registerDataExportCommand } from './data-export.js';
 import { registerDataSeedCommand } from './data-seed.js';
 
-/** `mathcoder data seed | d0 | d1 | clean | export`: building MathCodeInstruct (paper §2.1, SPEC 1.1-1.4, 3.1-3.3). */
+/** `mathcoder data seed | d0 | d1 | clean | export`: building MathCodeInstruct (the paper's §2.1). */
 export function registerDataCommand(program: Command): void {
   const data = program
     .command('data')

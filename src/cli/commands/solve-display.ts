@@ -42,8 +42,10 @@ export class SolveDisplay {
     }
   }
 
+  /** Ends the stream with the answer and why the loop stopped; a model server's failure is left to the command's error line. */
   finish(result: SolveResult): void {
     if (!this.atLineStart) this.write('\n');
+    if (result.stopReason === 'backend_error') return;
     this.write('\n');
     const answer = result.answer === null ? 'no boxed answer' : `answer: ${result.answer}`;
     const stop = result.stopReason === 'finished' ? '' : ` (stopped: ${result.stopReason}${result.error ? `: ${result.error}` : ''})`;
