@@ -7,6 +7,8 @@ import { sharedPath } from '../helpers/shared.js';
 
 /** The published SVAMP outputs of MathCoder-CL-7B, the file the view's runs replay. */
 export const SVAMP_TRAJECTORIES = sharedPath('trajectories', 'mathcoder-cl-7b', 'svamp.jsonl');
+/** MathCoder-CL-7B on the Mathematics set: questions with `*` and `**` (which Markdown would read as emphasis). */
+export const MATHEMATICS_TRAJECTORIES = sharedPath('trajectories', 'mathcoder-cl-7b', 'mathematics.jsonl');
 /** MathCoder-L-7B's right MATH answers (levels, subjects and LaTeX). */
 export const MATH_TRAJECTORIES = sharedPath('trajectories', 'mathcoder-l-7b', 'math.correct.jsonl');
 
