@@ -62,6 +62,15 @@ describe('mathcoder eval on the tiny GGUF (llama.cpp in process)', () => {
     expect(loadRun(out).rows).toHaveLength(6);
   });
 
+  it('resumed on part of its datasets, still records all of them, and each invocation', async () => {
+    const part = await runCli(['eval', '--model', tinyModel, '--datasets', 'svamp', '--data-dir', dataDir, '--limit', '3', '--concurrency', '2', '--out', out]);
+    expect(part.code, part.stderr).toBe(0);
+    const { manifest } = loadRun(out);
+    expect(manifest.config.datasets).toEqual(['svamp', 'math']);
+    expect(manifest.invocations!.map((invocation) => invocation.datasets)).toEqual([['svamp', 'math'], ['svamp', 'math'], ['svamp']]);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('## math by level');
+  });
+
   it('refuses to mix in another config unless forced, and says what changed', async () => {
     const changed = await tinyEval(out, ['--temperature', '0.5', '--max-rounds', '8']);
     expect(changed.code).toBe(1);
