@@ -4,13 +4,13 @@
  * model's context until the model gives its answer.
  *
  * ```ts
- * import { PythonSandbox, createBackend, solveProblem, createGraders, gradeAnswer } from 'mathcoder';
+ * import { PythonSandbox, createBackend, createGraders, gradeAnswer, solveProblem } from 'mathcoder';
  *
- * const sandbox = await PythonSandbox.start();
+ * const sandbox = await PythonSandbox.start(); // finds a Python with sympy, numpy and IPython
  * const model = await createBackend({ kind: 'openai-completions', baseUrl: 'http://127.0.0.1:8000/v1', syntax: 'mathcoder', bos: true });
  * const result = await solveProblem('What is 6 times 7?', model, sandbox);
- * const [strict] = await gradeAnswer('42', result.answer ?? '', [createGraders({ checker: null }).strict]);
- * console.log(result.answer, strict?.verdict.equal); // 42 true
+ * const [strict] = await gradeAnswer('42', result.answer ?? '', [createGraders().strict]);
+ * console.log(result.answer, result.stopReason, strict?.verdict.equal); // 42 finished true
  * await model.close();
  * await sandbox.close();
  * ```
