@@ -12,6 +12,7 @@ import { registerServeCommand } from './commands/serve.js';
 import { registerSolveCommand } from './commands/solve.js';
 import { registerTrainCommand } from './commands/train.js';
 import { registerViewCommand } from './commands/view.js';
+import { MathcoderError } from '../errors.js';
 import { runCommand } from './run-command.js';
 
 /*
@@ -49,6 +50,16 @@ registerDataCommand(program);
 registerTrainCommand(program);
 registerReplayCommand(program);
 registerReplayServerCommand(program);
+
+// `mathcoder` alone shows the help (on standard output: it was asked for); an unknown command is one line.
+program.allowExcessArguments().action(function (this: Command) {
+  const [given] = this.args;
+  if (given === undefined) {
+    program.outputHelp();
+    return;
+  }
+  throw new MathcoderError('input', `unknown command '${given}': the commands are ${program.commands.map((command) => command.name()).join(', ')} (see mathcoder --help)`);
+});
 
 await runCommand(async () => {
   try {

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { MathcoderError, errorMessage } from '../errors.js';
 
 export interface RunCommandOptions {
@@ -47,6 +47,18 @@ export async function runCommand(action: () => Promise<void>, options: RunComman
     }
     process.exitCode = 1;
   }
+}
+
+/**
+ * A group of commands (`data`, `train`) given no command, or an unknown one: one line naming its commands (commander
+ * would print the whole help on standard error).
+ */
+export function requireSubcommand(group: Command): Command {
+  return group.allowExcessArguments().action(function (this: Command) {
+    const names = group.commands.map((command) => command.name()).join(', ');
+    const [given] = this.args;
+    throw new MathcoderError('input', given === undefined ? `${group.name()} needs a command: ${names} (see mathcoder ${group.name()} --help)` : `unknown command '${group.name()} ${given}': the ${group.name()} commands are ${names}`);
+  });
 }
 
 /** Parses a positive integer option; commander prints the error on one line. */

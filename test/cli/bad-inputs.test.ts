@@ -160,7 +160,9 @@ const CASES: readonly Case[] = [
   { name: 'train launch: a folder that was not prepared', args: () => ['train', 'launch', at('a-folder'), '--model', 'tiny-llama', '--out', fresh('trained')], message: /^mathcoder: .*a-folder has no prepare\.json: run `mathcoder train prepare \.\.\. --out .*a-folder` first$/ },
   { name: 'train launch: an unknown --engine', args: () => ['train', 'launch', at('a-folder'), '--model', 'm', '--engine', 'horovod'], message: /^mathcoder: option '--engine <engine>' argument 'horovod' is invalid\. Allowed choices are deepspeed, fsdp\.$/ },
   // commander's own errors, on one line too
-  { name: 'an unknown command', args: () => ['frobnicate'], message: /^mathcoder: unknown command 'frobnicate'$/ },
+  { name: 'an unknown command', args: () => ['frobnicate'], message: /^mathcoder: unknown command 'frobnicate': the commands are solve, eval, report, view, / },
+  { name: 'a group without its command', args: () => ['data'], message: /^mathcoder: data needs a command: seed, d0, d1, clean, export \(see mathcoder data --help\)$/ },
+  { name: 'an unknown command of a group', args: () => ['train', 'prep'], message: /^mathcoder: unknown command 'train prep': the train commands are prepare, export, launch$/ },
   { name: 'an unknown option', args: () => ['eval', '--out', fresh('eval-option'), '--colour', 'red'], message: /^mathcoder: unknown option '--colour'$/ },
 ];
 

@@ -75,6 +75,12 @@ describe.concurrent('mathcoder --help', () => {
 });
 
 describe('what the help says', () => {
+  it('is what `mathcoder` alone prints, on standard output', async () => {
+    const bare = await runCli([]);
+    expect(bare.code).toBe(0);
+    expect(bare.stdout).toBe(await helpOf([]));
+  });
+
   it('lists the commands a newcomer needs first', async () => {
     const commands = [...(await helpOf([])).matchAll(/^ {2}([a-z-]+) /gm)].map((match) => match[1]);
     expect(commands.slice(0, 4)).toEqual(['solve', 'eval', 'report', 'view']);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { requireSubcommand } from '../run-command.js';
 import { registerDataCleanCommand } from './data-clean.js';
 import { registerDataD0Command } from './data-d0.js';
 import { registerDataD1Command } from './data-d1.js';
@@ -15,4 +16,5 @@ export function registerDataCommand(program: Command): void {
   registerDataD1Command(data);
   registerDataCleanCommand(data);
   registerDataExportCommand(data);
+  requireSubcommand(data);
 }

@@ -119,8 +119,9 @@ async function runWithProgress(options: Omit<RunEvalOptions, 'onStart' | 'onProg
 }
 
 /**
- * `mathcoder eval`, its flags and files checked. The model comes first (a download, or a server that must answer),
- * then the sandbox warms up while the data and the model load.
+ * `mathcoder eval`, its flags and files checked. The model file and the data come first (a download that fails,
+ * a server that does not answer, a set that is nowhere: said before anything starts), then the sandbox warms up
+ * while the model loads (or the replay server starts).
  */
 export async function runEvaluation(flags: EvalFlags, names: readonly string[]): Promise<void> {
   const hub = hubConfigFromEnvironment(process.env);
@@ -136,11 +137,12 @@ export async function runEvaluation(flags: EvalFlags, names: readonly string[]):
   // A model server is asked now: if it cannot be reached, nothing else starts.
   let backend: ModelBackend | null = !replay && backendKind !== 'embedded' ? await connect() : null;
   let server: ReplayServerProcess | null = null;
-  // The sandbox takes a second or two to import and warm sympy: it starts while the data and the model load.
-  const sandboxStarting = startSandbox(flags, { poolSize: Math.min(config.concurrency, 8) });
-  sandboxStarting.catch(() => undefined);
+  let sandboxStarting: ReturnType<typeof startSandbox> | null = null;
   try {
     const { datasets, datasetRecords } = await loadProblems(names, config, { dataDir, hub }, references, flags.trajectories ?? []);
+    // The sandbox takes a second or two to import and warm sympy: it starts while the model loads.
+    sandboxStarting = startSandbox(flags, { poolSize: Math.min(config.concurrency, 8) });
+    sandboxStarting.catch(() => undefined);
     if (replay) {
       server = await startReplayServerProcess(flags.trajectories!);
       backend = await connect(server.url);
@@ -158,6 +160,6 @@ export async function runEvaluation(flags: EvalFlags, names: readonly string[]):
   } finally {
     await backend?.close();
     await server?.close();
-    await (await sandboxStarting.catch(() => null))?.close();
+    await (await sandboxStarting?.catch(() => null))?.close();
   }
 }

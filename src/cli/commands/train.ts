@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { LOSS_POLICIES, TOO_LONG_POLICIES, type LossPolicy, type TooLongPolicy } from '../../train/train-choices.js';
 import type { SpecialTokenPolicy } from '../../tokenizer/index.js';
 import { inputRowFiles, outputFolder } from '../input-checks.js';
-import { positiveInteger, runCommand } from '../run-command.js';
+import { positiveInteger, requireSubcommand, runCommand } from '../run-command.js';
 import { registerTrainExportCommand } from './train-export.js';
 import { registerTrainLaunchCommand } from './train-launch.js';
 
@@ -56,4 +56,5 @@ export function registerTrainCommand(program: Command): void {
   registerTrainPrepareCommand(train);
   registerTrainExportCommand(train);
   registerTrainLaunchCommand(train);
+  requireSubcommand(train);
 }
