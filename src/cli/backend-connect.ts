@@ -1,10 +1,10 @@
 import { MathcoderError } from '../errors.js';
-import { HOST_UNREACHABLE, hubCachePath, hubConfigFromEnvironment, type HubConfig } from '../hub/index.js';
+import { HOST_UNREACHABLE, hubConfigFromEnvironment } from '../hub/index.js';
 import { createBackend, type ModelBackend } from '../llm/create-backend.js';
 import { DEFAULT_MODEL } from '../llm/model-catalogue.js';
-import { parseModelReference, resolveModelFile, type ResolvedModel } from '../llm/model-file.js';
+import { resolveModelFile, type ResolvedModel } from '../llm/model-file.js';
 import { createProgress, formatMegabytes, type ProgressReporter } from '../util/progress.js';
-import type { BackendFlagValues } from './backend-flags.js';
+import { offlineModelMessage, type BackendFlagValues } from './backend-flags.js';
 
 /** A terminal progress bar for a model download, started once the size is known. */
 function downloadProgress(label: string): { onProgress: (progress: { receivedBytes: number; totalBytes: number | null }) => void; stop: () => void } {
@@ -19,20 +19,6 @@ function downloadProgress(label: string): { onProgress: (progress: { receivedByt
   };
 }
 
-/**
- * What to do when a hub model cannot be downloaded because the hub cannot be reached: which file of which
- * repository was wanted, where it would be cached, and the ways around it.
- */
-function offlineMessage(reference: string, hub: HubConfig, why: string, flag: string): string {
-  const source = parseModelReference(reference);
-  if (source.kind !== 'hub') return why;
-  const { repo, path } = source.file;
-  return (
-    `cannot download ${path} from the Hugging Face repository ${repo} (${why}); it is not in the cache at ${hubCachePath(hub.cacheDir, source.file)}. ` +
-    `Put the file there (or set MATHCODER_CACHE, HF_ENDPOINT for a mirror), give a local model with ${flag} PATH.gguf, or use a model server with --backend openai-completions --base-url URL`
-  );
-}
-
 /** The embedded backend's model file: a local path, or downloaded into the cache (once) with a progress bar. */
 export async function resolveModelFlag(flags: Pick<BackendFlagValues, 'model'>, flag = '--model'): Promise<ResolvedModel> {
   const reference = flags.model ?? DEFAULT_MODEL;
@@ -41,7 +27,7 @@ export async function resolveModelFlag(flags: Pick<BackendFlagValues, 'model'>, 
   try {
     return await resolveModelFile(reference, hub, { onProgress: progress.onProgress });
   } catch (error) {
-    if (error instanceof MathcoderError && error.kind === HOST_UNREACHABLE) throw new MathcoderError(HOST_UNREACHABLE, offlineMessage(reference, hub, error.message, flag), { cause: error });
+    if (error instanceof MathcoderError && error.kind === HOST_UNREACHABLE) throw new MathcoderError(HOST_UNREACHABLE, offlineModelMessage(reference, hub, error.message, flag), { cause: error });
     throw error;
   } finally {
     progress.stop();

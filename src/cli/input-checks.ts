@@ -1,5 +1,5 @@
 import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { MathcoderError } from '../errors.js';
 
@@ -149,4 +149,27 @@ export function runFolder(dir: string, manifestName: string): void {
   if (!existsSync(dir)) fail(`${dir} is not a run folder: no such folder (make one with mathcoder eval --out DIR)`);
   if (!statSync(dir).isDirectory()) fail(`${dir} is a file, not a run folder (make one with mathcoder eval --out DIR)`);
   if (!existsSync(join(dir, manifestName))) fail(`${dir} is not a run folder: it has no ${manifestName} (make one with mathcoder eval --out DIR)`);
+}
+
+/** Socket errors that mean a server cannot be reached at all (nothing listens, the name does not resolve). */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+/**
+ * Opens (and closes) a TCP connection to `url`'s host and port: the error when nothing listens there or the host
+ * does not resolve, else null (also when it takes longer than `timeoutMs`: the request itself will say more).
+ */
+export function connectionFailure(url: string, timeoutMs = 3000): Promise<NodeJS.ErrnoException | null> {
+  const { hostname, port, protocol } = new URL(url);
+  const target = { host: hostname.replace(/^\[|\]$/g, ''), port: Number(port || (protocol === 'https:' ? 443 : 80)) };
+  return new Promise((resolvePromise) => {
+    const socket = connect(target);
+    const done = (error: NodeJS.ErrnoException | null) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolvePromise(error);
+    };
+    const timer = setTimeout(() => done(null), timeoutMs);
+    socket.once('connect', () => done(null));
+    socket.once('error', (error: NodeJS.ErrnoException) => done(error.code !== undefined && UNREACHABLE.has(error.code) ? error : null));
+  });
 }

@@ -57,12 +57,21 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNRE
 /** The error kind of a download that could not reach its host (not retried). */
 export const HOST_UNREACHABLE = 'network';
 
-function networkFailure(url: string, error: unknown): Error {
+/** Why `url`'s host cannot be reached, when `error` (a fetch's or a socket's) says it cannot be; else null. */
+export function unreachableHost(url: string, error: unknown): string | null {
   const cause = (error as { cause?: { code?: string } })?.cause?.code ?? (error as { code?: string })?.code;
   const host = new URL(url).host;
-  if (cause === 'ECONNREFUSED') return new MathcoderError(HOST_UNREACHABLE, `cannot reach ${host} (connection refused)`);
-  if (cause === 'ENOTFOUND' || cause === 'EAI_AGAIN') return new MathcoderError(HOST_UNREACHABLE, `cannot resolve host ${host}: this machine may be offline`);
-  if (cause !== undefined && UNREACHABLE.has(cause)) return new MathcoderError(HOST_UNREACHABLE, `cannot reach ${host} (${cause}): this machine may be offline`);
+  if (cause === 'ECONNREFUSED') return `cannot reach ${host} (connection refused)`;
+  if (cause === 'ENOTFOUND' || cause === 'EAI_AGAIN') return `cannot resolve host ${host}: this machine may be offline`;
+  if (cause !== undefined && UNREACHABLE.has(cause)) return `cannot reach ${host} (${cause}): this machine may be offline`;
+  return null;
+}
+
+function networkFailure(url: string, error: unknown): Error {
+  const unreachable = unreachableHost(url, error);
+  if (unreachable) return new MathcoderError(HOST_UNREACHABLE, unreachable);
+  const cause = (error as { cause?: { code?: string } })?.cause?.code ?? (error as { code?: string })?.code;
+  const host = new URL(url).host;
   if (cause === 'UND_ERR_CONNECT_TIMEOUT') return new RetryableError(`cannot reach ${host} (the connection timed out)`);
   return new RetryableError(`download from ${host} failed: ${errorMessage(error)}`);
 }

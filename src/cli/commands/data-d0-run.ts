@@ -3,14 +3,14 @@ import { D0_FILES, runD0 } from '../../build-data/run-d0.js';
 import { d0StatsMarkdown } from '../../build-data/stats-report.js';
 import { connectModel } from './data-model-connect.js';
 import { roleFlags } from './data-model-flags.js';
-import { prices, readSeeds, runStage, samplingSettings, solveSettings, trainPrompt, withModels } from './data-stage-run.js';
+import type { StageSeeds } from './data-seeds.js';
+import { prices, runStage, samplingSettings, solveSettings, trainPrompt, withModels } from './data-stage-run.js';
 import type { D0Flags } from './data-d0.js';
 
-/** `mathcoder data d0`, its input checked: reads the seeds, connects the teacher, then runs the stage in the sandbox. */
-export async function runD0Stage(flags: D0Flags & Record<string, unknown>): Promise<void> {
+/** `mathcoder data d0`, its input and seeds checked: connects the teacher, then runs the stage in the sandbox. */
+export async function runD0Stage(flags: D0Flags & Record<string, unknown>, { seeds, input }: StageSeeds): Promise<void> {
   const outDir = resolve(flags.out);
   const teacherFlags = roleFlags(flags, 'teacher');
-  const { seeds, input } = await readSeeds(flags.seeds);
   const connect = () => connectModel('teacher', teacherFlags, flags, { manifestPath: join(outDir, D0_FILES.manifest), sequences: flags.concurrency });
   await withModels([connect], ([teacher]) =>
     runStage(

@@ -15,9 +15,9 @@ export function registerDataD0Command(data: Command): void {
   addSharedModelFlags(addModelFlags(addStageFlags(command, { samples: 4, temperature: 0.7 }), 'teacher')).action((flags: D0Flags & Record<string, unknown>) =>
     runCommand(
       async () => {
-        checkStageInput(flags, 'd0', ['teacher']);
+        const seeds = await checkStageInput(flags, 'd0', ['teacher']);
         const { runD0Stage } = await import('./data-d0-run.js');
-        await runD0Stage(flags);
+        await runD0Stage(flags, seeds);
       },
       { outputFolders: [flags.out] },
     ),

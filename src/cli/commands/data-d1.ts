@@ -27,9 +27,9 @@ export function registerDataD1Command(data: Command): void {
   addSharedModelFlags(addModelFlags(addModelFlags(addStageFlags(command, { samples: 3, temperature: 0.7 }), 'teacher'), 'student')).action((flags: D1Flags & Record<string, unknown>) =>
     runCommand(
       async () => {
-        checkStageInput(flags, 'd1', ['teacher', 'student']);
+        const seeds = await checkStageInput(flags, 'd1', ['teacher', 'student']);
         const { runD1Stage } = await import('./data-d1-run.js');
-        await runD1Stage(flags);
+        await runD1Stage(flags, seeds);
       },
       { outputFolders: [flags.out] },
     ),

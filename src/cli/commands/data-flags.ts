@@ -9,7 +9,8 @@ import { inputRowFiles, outputFolder } from '../input-checks.js';
 import { nonNegativeNumber, positiveInteger } from '../run-command.js';
 import { addSandboxFlags, checkSandboxFlags, type SandboxFlagValues } from '../sandbox-flags.js';
 import { addSolveFlags, type SolveFlagValues } from '../solve-flags.js';
-import { checkRoleModel, roleFlags, type ModelRole } from './data-model-flags.js';
+import { checkRoleModel, checkRoleReachable, roleFlags, type ModelRole } from './data-model-flags.js';
+import type { StageSeeds } from './data-seeds.js';
 
 /** The flags d0 and d1 share: the stage folder, concurrency, the solve loop's limits, sampling, prices. */
 
@@ -43,12 +44,19 @@ export function seedsFile(path: string): string {
   return existsSync(path) && statSync(path).isDirectory() ? join(path, SEED_FILES.seeds) : path;
 }
 
-/** Everything a stage can check before it connects a model or starts the sandbox. */
-export function checkStageInput(flags: StageFlags & Record<string, unknown>, command: string, roles: readonly ModelRole[]): void {
+/**
+ * Everything a stage can check before it connects a model or starts the sandbox: the flags and files, then the
+ * seeds themselves, then (last) that the models' servers can be reached. Returns the seeds, read.
+ */
+export async function checkStageInput(flags: StageFlags & Record<string, unknown>, command: string, roles: readonly ModelRole[]): Promise<StageSeeds> {
   const file = seedsFile(flags.seeds);
   if (!existsSync(file)) throw new MathcoderError('input', `cannot read ${file}: no such file; make seeds with \`mathcoder data seed --out DIR\` and pass --seeds DIR`);
   inputRowFiles([file], 'seed problems', '--seeds');
   for (const role of roles) checkRoleModel(role, roleFlags(flags, role), command);
   checkSandboxFlags(flags);
   outputFolder(flags.out);
+  const { readSeeds } = await import('./data-seeds.js');
+  const seeds = await readSeeds(flags.seeds);
+  for (const role of roles) await checkRoleReachable(role, roleFlags(flags, role));
+  return seeds;
 }

@@ -3,7 +3,7 @@ import { MathcoderError } from '../../errors.js';
 import { SYNTAX_NAMES, type SyntaxName } from '../../format/syntax.js';
 import { GPU_CHOICES, type GpuChoice } from '../../llm/embedded/gpu-choice.js';
 import { BACKEND_KINDS, type BackendKind } from '../../llm/types.js';
-import { checkBackendFlags } from '../backend-flags.js';
+import { checkBackendFlags, checkBackendReachable } from '../backend-flags.js';
 import { nonNegativeInteger, positiveInteger, positiveNumber } from '../run-command.js';
 
 /**
@@ -89,4 +89,10 @@ export function checkRoleModel(role: ModelRole, flags: ModelRoleFlags, command: 
   if (baseUrl !== undefined && new URL(baseUrl).hostname === new URL(OPENAI_BASE_URL).hostname && !(flags.apiKey ?? process.env.OPENAI_API_KEY)) {
     throw new MathcoderError('input', `the ${role} ${flags.model} is served by ${baseUrl}, which needs an API key: set OPENAI_API_KEY or pass ${names.apiKey} (or point ${names.baseUrl} at another server)`);
   }
+}
+
+/** A role's server (or the hub its model comes from) reached with one TCP connection: one that is down is said at once. */
+export async function checkRoleReachable(role: ModelRole, flags: ModelRoleFlags): Promise<void> {
+  const baseUrl = roleBaseUrl(flags);
+  await checkBackendReachable({ backend: flags.backend, ...(flags.model === undefined ? {} : { model: flags.model }), ...(baseUrl === undefined ? {} : { baseUrl }) }, roleFlagNames(role), `the ${role}: `);
 }

@@ -1,20 +1,15 @@
-import { resolve } from 'node:path';
 import type { Prices } from '../../build-data/d0-stats.js';
-import { parseSeedProblem, type SeedProblem } from '../../build-data/seed-problem.js';
 import type { SamplingSettings, SolveSettings } from '../../build-data/solution-attempt.js';
-import type { StageInput } from '../../build-data/stage-manifest.js';
 import type { StageOutcome, StageProgress } from '../../build-data/stage-run.js';
 import type { TrainPrompt } from '../../build-data/training-example.js';
-import { sha256OfFile } from '../../eval/run-manifest.js';
 import { MathcoderError } from '../../errors.js';
 import { SYSTEM_PROMPTS, type SyntaxName } from '../../format/index.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
-import { readJsonlSync } from '../../util/jsonl.js';
 import { createProgress, type ProgressReporter } from '../../util/progress.js';
 import { startSandbox } from '../sandbox-start.js';
 import { solveLimits } from '../solve-flags.js';
 import type { ConnectedModel } from './data-model-connect.js';
-import { seedsFile, type StageFlags } from './data-flags.js';
+import type { StageFlags } from './data-flags.js';
 
 /** What d0 and d1 share when they run: settings from the flags, the seeds, the models, the sandbox and the progress. */
 
@@ -39,14 +34,6 @@ export function trainPrompt(flags: StageFlags): TrainPrompt {
 
 export function prices(flags: StageFlags): Prices {
   return { promptPerMillion: flags.pricePrompt, completionPerMillion: flags.priceCompletion };
-}
-
-/** The seed problems of `--seeds` (a seed folder or its seeds.jsonl), with the file's hash for the manifest. */
-export async function readSeeds(path: string): Promise<{ seeds: SeedProblem[]; input: StageInput }> {
-  const file = seedsFile(path);
-  const seeds = readJsonlSync(file).map(({ lineNumber, value }) => parseSeedProblem(value, `${file}:${lineNumber}`));
-  if (seeds.length === 0) throw new MathcoderError('input', `${file} holds no seed problems`);
-  return { seeds, input: { role: 'seeds', path: resolve(file), sha256: await sha256OfFile(file), rows: seeds.length } };
 }
 
 /** A progress bar (or lines) for a stage: this invocation's work, with the kept count and failures. */

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { DATASET_NAMES, datasetFromPath, datasetSpec } from '../../datasets/catalogue.js';
 import { MathcoderError } from '../../errors.js';
-import { addBackendFlags, checkBackendFlags, type BackendFlagValues } from '../backend-flags.js';
+import { addBackendFlags, checkBackendFlags, checkBackendReachable, type BackendFlagValues } from '../backend-flags.js';
 import { inputFolder, inputRowFiles, outputFolder } from '../input-checks.js';
 import { positiveInteger, runCommand } from '../run-command.js';
 import { addSandboxFlags, checkSandboxFlags, type SandboxFlagValues } from '../sandbox-flags.js';
@@ -42,8 +42,8 @@ function trajectoryDatasets(files: readonly string[]): string[] {
   return [...new Set(datasets)];
 }
 
-/** Every flag and file checked, in milliseconds: the datasets to run. */
-function checkEvalInput(flags: EvalFlags): string[] {
+/** Every flag and file checked (and the model's server or the hub reached), before anything loads: the datasets to run. */
+async function checkEvalInput(flags: EvalFlags): Promise<string[]> {
   const replay = flags.backend === 'replay';
   if (replay && !flags.trajectories?.length) throw new MathcoderError('input', '--backend replay needs --trajectories FILE... (published MathCoder outputs)');
   if (!replay && flags.trajectories) throw new MathcoderError('input', '--trajectories is for --backend replay');
@@ -56,6 +56,7 @@ function checkEvalInput(flags: EvalFlags): string[] {
   checkSandboxFlags(flags);
   if (flags.dataDir !== undefined) inputFolder(flags.dataDir, '--data-dir');
   outputFolder(flags.out);
+  if (!replay) await checkBackendReachable({ ...flags, backend: flags.backend as BackendFlagValues['backend'] });
   return names;
 }
 
@@ -80,7 +81,7 @@ export function registerEvalCommand(program: Command): void {
   ).action((flags: EvalFlags) =>
     runCommand(
       async () => {
-        const names = checkEvalInput(flags);
+        const names = await checkEvalInput(flags);
         const { runEvaluation } = await import('./eval-run.js');
         await runEvaluation(flags, names);
       },

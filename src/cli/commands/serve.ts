@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { MathcoderError } from '../../errors.js';
 import { isLoopback } from '../../server/loopback.js';
-import { addBackendFlags, checkBackendFlags, type BackendFlagValues } from '../backend-flags.js';
+import { addBackendFlags, checkBackendFlags, checkBackendReachable, type BackendFlagValues } from '../backend-flags.js';
 import { freePort, inputFolder } from '../input-checks.js';
 import { nonNegativeInteger, portNumber, positiveInteger, runCommand } from '../run-command.js';
 import { addSandboxFlags, checkSandboxFlags, type SandboxFlagValues } from '../sandbox-flags.js';
@@ -40,6 +40,7 @@ async function checkServerInput(flags: ServeFlags, runDirs: readonly string[]): 
   if (wantsModel(flags)) checkBackendFlags(flags);
   checkSandboxFlags(flags);
   await freePort(flags.host, flags.port);
+  if (wantsModel(flags)) await checkBackendReachable(flags);
 }
 
 /** Checks the input, then starts the model (if any), the sandbox and the server until SIGINT or SIGTERM. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { MathcoderError } from '../../errors.js';
-import { addBackendFlags, checkBackendFlags, type BackendFlagValues } from '../backend-flags.js';
+import { addBackendFlags, checkBackendFlags, checkBackendReachable, type BackendFlagValues } from '../backend-flags.js';
 import { inputFile } from '../input-checks.js';
 import { runCommand } from '../run-command.js';
 import { addSandboxFlags, checkSandboxFlags, type SandboxFlagValues } from '../sandbox-flags.js';
@@ -44,6 +44,7 @@ export function registerSolveCommand(program: Command): void {
       checkBackendFlags(flags);
       checkSandboxFlags(flags);
       const text = await readQuestion(question, flags.file);
+      await checkBackendReachable(flags);
       const { runSolve } = await import('./solve-run.js');
       await runSolve(text, flags);
     }),
