@@ -1,5 +1,6 @@
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { MathcoderError, errorMessage } from '../errors.js';
+import { NEAR_DUPLICATE_THRESHOLD } from './clean-choices.js';
 import { readJsonl } from '../util/jsonl.js';
 import { countLines } from './count-lines.js';
 import { ContaminationIndex, type DecontaminationRule, type TestProblem } from './contamination.js';
@@ -56,7 +57,7 @@ export interface CleanOutcome {
   readonly inputs: ReadonlyArray<{ readonly path: string; readonly rows: number }>;
 }
 
-export const NEAR_DUPLICATE_THRESHOLD = 0.8;
+export { NEAR_DUPLICATE_THRESHOLD };
 /** Questions with fewer distinct word 3-grams than this are compared exactly only. */
 const NEAR_DUPLICATE_MIN_GRAMS = 5;
 

@@ -1,10 +1,11 @@
 import { MathcoderError } from '../errors.js';
-import { HOST_UNREACHABLE, hubConfigFromEnvironment } from '../hub/index.js';
+import { HOST_UNREACHABLE, hubCachePath, hubConfigFromEnvironment } from '../hub/index.js';
 import { createBackend, type ModelBackend } from '../llm/create-backend.js';
 import { DEFAULT_MODEL } from '../llm/model-catalogue.js';
-import { resolveModelFile, type ResolvedModel } from '../llm/model-file.js';
+import { parseModelReference, resolveModelFile, type ResolvedModel } from '../llm/model-file.js';
 import { createProgress, formatMegabytes, type ProgressReporter } from '../util/progress.js';
-import { offlineModelMessage, type BackendFlagValues } from './backend-flags.js';
+import { offlineModelMessage } from './backend-checks.js';
+import type { BackendFlagValues } from './backend-flags.js';
 
 /** A terminal progress bar for a model download, started once the size is known. */
 function downloadProgress(label: string): { onProgress: (progress: { receivedBytes: number; totalBytes: number | null }) => void; stop: () => void } {
@@ -27,7 +28,10 @@ export async function resolveModelFlag(flags: Pick<BackendFlagValues, 'model'>, 
   try {
     return await resolveModelFile(reference, hub, { onProgress: progress.onProgress });
   } catch (error) {
-    if (error instanceof MathcoderError && error.kind === HOST_UNREACHABLE) throw new MathcoderError(HOST_UNREACHABLE, offlineModelMessage(reference, hub, error.message, flag), { cause: error });
+    const source = parseModelReference(reference);
+    if (error instanceof MathcoderError && error.kind === HOST_UNREACHABLE && source.kind === 'hub') {
+      throw new MathcoderError(HOST_UNREACHABLE, offlineModelMessage(source.file, hubCachePath(hub.cacheDir, source.file), error.message, flag), { cause: error });
+    }
     throw error;
   } finally {
     progress.stop();

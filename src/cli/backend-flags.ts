@@ -1,17 +1,9 @@
-import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { MathcoderError } from '../errors.js';
-import { SYNTAX_NAMES, type SyntaxName } from '../format/syntax.js';
+import { SYNTAX_NAMES, type SyntaxName } from '../format/syntax-names.js';
 import { GPU_CHOICES, type GpuChoice } from '../llm/embedded/gpu-choice.js';
-import { DEFAULT_MODEL, MODEL_CATALOGUE } from '../llm/model-catalogue.js';
-import { HOST_UNREACHABLE, unreachableHost } from '../hub/download.js';
-import { hubConfigFromEnvironment, type HubConfig } from '../hub/hub-config.js';
-import { hubCachePath } from '../hub/hub-file.js';
-import { describeConnectionFailure } from '../llm/http/http-request.js';
-import { parseModelReference } from '../llm/model-file.js';
 import type { StopMode } from '../llm/http/openai-completions-backend.js';
+import { DEFAULT_MODEL, MODEL_CATALOGUE } from '../llm/model-catalogue.js';
 import { BACKEND_KINDS, type BackendKind } from '../llm/types.js';
-import { connectionFailure, ggufFile, httpUrl } from './input-checks.js';
 import { nonNegativeInteger, positiveInteger, positiveNumber } from './run-command.js';
 
 /** How the openai-completions backend asks a server to stop at MathCoder's special tokens. */
@@ -57,61 +49,4 @@ export interface BackendFlagNames {
   readonly backend: string;
   readonly model: string;
   readonly baseUrl: string;
-}
-
-const PLAIN_NAMES: BackendFlagNames = { backend: '--backend', model: '--model', baseUrl: '--base-url' };
-
-/**
- * The model flags checked without loading anything: an embedded model is a GGUF file, a catalogue name or a hub
- * reference (a download happens later); an HTTP backend has a well-formed --base-url.
- */
-export function checkBackendFlags(flags: Pick<BackendFlagValues, 'backend' | 'model' | 'baseUrl'>, names: BackendFlagNames = PLAIN_NAMES): void {
-  if (flags.backend === 'embedded') {
-    if (flags.baseUrl !== undefined) throw new MathcoderError('input', `${names.baseUrl} is for the HTTP backends; pick one with ${names.backend} (${BACKEND_KINDS.filter((kind) => kind !== 'embedded').join(', ')})`);
-    let source: ReturnType<typeof parseModelReference>;
-    try {
-      source = parseModelReference(flags.model ?? DEFAULT_MODEL);
-    } catch (error) {
-      if (error instanceof MathcoderError && names !== PLAIN_NAMES) throw new MathcoderError(error.kind, `${names.model}: ${error.message}`);
-      throw error;
-    }
-    if (source.kind === 'file') ggufFile(source.path, names.model);
-    return;
-  }
-  if (flags.baseUrl === undefined) throw new MathcoderError('input', `${names.backend} ${flags.backend} needs the server's address (${names.baseUrl})`);
-  httpUrl(flags.baseUrl, names.baseUrl);
-}
-
-/**
- * What to do when a hub model cannot be downloaded because the hub cannot be reached: which file of which
- * repository was wanted, where it would be cached, and the ways around it.
- */
-export function offlineModelMessage(reference: string, hub: HubConfig, why: string, flag = '--model'): string {
-  const source = parseModelReference(reference);
-  if (source.kind !== 'hub') return why;
-  const { repo, path } = source.file;
-  return (
-    `cannot download ${path} from the Hugging Face repository ${repo} (${why}); it is not in the cache at ${hubCachePath(hub.cacheDir, source.file)}. ` +
-    `Put the file there (or set MATHCODER_CACHE, HF_ENDPOINT for a mirror), give a local model with ${flag} PATH.gguf, or use a model server with --backend openai-completions --base-url URL`
-  );
-}
-
-/**
- * The model's server, or the hub a model must be downloaded from, asked with one TCP connection before anything
- * loads: one that refuses it, or a host name that does not resolve, is said at once. (A server that answers is
- * asked properly when the backend connects.)
- */
-export async function checkBackendReachable(flags: Pick<BackendFlagValues, 'backend' | 'model' | 'baseUrl'>, names: BackendFlagNames = PLAIN_NAMES, prefix = ''): Promise<void> {
-  if (flags.backend !== 'embedded') {
-    const failure = await connectionFailure(flags.baseUrl!);
-    if (failure) throw new MathcoderError('backend', `${prefix}${describeConnectionFailure(flags.baseUrl!, failure).replace("check the server's address", `check ${names.baseUrl}`)}`);
-    return;
-  }
-  const reference = flags.model ?? DEFAULT_MODEL;
-  const source = parseModelReference(reference);
-  const hub = hubConfigFromEnvironment(process.env);
-  if (source.kind !== 'hub' || existsSync(hubCachePath(hub.cacheDir, source.file))) return;
-  const failure = await connectionFailure(hub.endpoint);
-  const why = failure ? unreachableHost(hub.endpoint, failure) : null;
-  if (why) throw new MathcoderError(HOST_UNREACHABLE, `${prefix}${offlineModelMessage(reference, hub, why, names.model)}`);
 }

@@ -10,6 +10,7 @@ import {
 } from './markdown-syntax.js';
 import { parseMathcoderConversation, parseMathcoderGeneration, renderBlocks, renderConversation } from './mathcoder-syntax.js';
 import type { ParsedGeneration } from './parsed-generation.js';
+import { SYNTAX_NAMES, type SyntaxName } from './syntax-names.js';
 import { TOKENS } from './special-tokens.js';
 import type { Block, Conversation } from './types.js';
 
@@ -33,8 +34,7 @@ export interface TrajectorySyntax {
   readonly stopStrings: readonly string[];
 }
 
-export const SYNTAX_NAMES = ['mathcoder', 'tora', 'qwen'] as const;
-export type SyntaxName = (typeof SYNTAX_NAMES)[number];
+export { SYNTAX_NAMES, type SyntaxName };
 
 export const MATHCODER_SYNTAX: TrajectorySyntax = Object.freeze({
   name: 'mathcoder',

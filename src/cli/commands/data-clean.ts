@@ -1,6 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { NEAR_DUPLICATE_THRESHOLD } from '../../build-data/clean-rows.js';
-import { DECONTAMINATION_RULES, type DecontaminationRule } from '../../build-data/contamination.js';
+import { DECONTAMINATION_RULES, NEAR_DUPLICATE_THRESHOLD, type DecontaminationRule } from '../../build-data/clean-choices.js';
 import { distinctFiles, inputRowFiles, outputFile } from '../input-checks.js';
 import { runCommand } from '../run-command.js';
 import { addTestSetFlags, checkTestSetFlags, type TestSetFlags } from './data-test-sets.js';

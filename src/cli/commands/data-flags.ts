@@ -52,7 +52,7 @@ export async function checkStageInput(flags: StageFlags & Record<string, unknown
   const file = seedsFile(flags.seeds);
   if (!existsSync(file)) throw new MathcoderError('input', `cannot read ${file}: no such file; make seeds with \`mathcoder data seed --out DIR\` and pass --seeds DIR`);
   inputRowFiles([file], 'seed problems', '--seeds');
-  for (const role of roles) checkRoleModel(role, roleFlags(flags, role), command);
+  for (const role of roles) await checkRoleModel(role, roleFlags(flags, role), command);
   checkSandboxFlags(flags);
   outputFolder(flags.out);
   const { readSeeds } = await import('./data-seeds.js');

@@ -1,9 +1,9 @@
 import { Option, type Command } from 'commander';
 import { MathcoderError } from '../../errors.js';
-import { SYNTAX_NAMES, type SyntaxName } from '../../format/syntax.js';
+import { SYNTAX_NAMES, type SyntaxName } from '../../format/syntax-names.js';
 import { GPU_CHOICES, type GpuChoice } from '../../llm/embedded/gpu-choice.js';
 import { BACKEND_KINDS, type BackendKind } from '../../llm/types.js';
-import { checkBackendFlags, checkBackendReachable } from '../backend-flags.js';
+import { checkBackendFlags, checkBackendReachable } from '../backend-checks.js';
 import { nonNegativeInteger, positiveInteger, positiveNumber } from '../run-command.js';
 
 /**
@@ -78,14 +78,14 @@ export function roleFlagNames(role: ModelRole): { backend: string; model: string
  * A role's model checked before anything starts: it is named, its flags fit its backend, and OpenAI's own server
  * is given a key (it answers nothing without one).
  */
-export function checkRoleModel(role: ModelRole, flags: ModelRoleFlags, command: string): void {
+export async function checkRoleModel(role: ModelRole, flags: ModelRoleFlags, command: string): Promise<void> {
   if (flags.model === undefined) {
     const example = role === 'teacher' ? '--teacher gpt-4o (an OpenAI-compatible chat model; --teacher-base-url for another server)' : '--student model.gguf (or --student-backend openai-completions --student-base-url URL --student NAME)';
     throw new MathcoderError('input', `data ${command} needs a ${role}: ${example}`);
   }
   const names = roleFlagNames(role);
   const baseUrl = roleBaseUrl(flags);
-  checkBackendFlags({ backend: flags.backend, model: flags.model, ...(baseUrl === undefined ? {} : { baseUrl }) }, names);
+  await checkBackendFlags({ backend: flags.backend, model: flags.model, ...(baseUrl === undefined ? {} : { baseUrl }) }, names);
   if (baseUrl !== undefined && new URL(baseUrl).hostname === new URL(OPENAI_BASE_URL).hostname && !(flags.apiKey ?? process.env.OPENAI_API_KEY)) {
     throw new MathcoderError('input', `the ${role} ${flags.model} is served by ${baseUrl}, which needs an API key: set OPENAI_API_KEY or pass ${names.apiKey} (or point ${names.baseUrl} at another server)`);
   }

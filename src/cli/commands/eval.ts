@@ -2,7 +2,8 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { DATASET_NAMES, datasetFromPath, datasetSpec } from '../../datasets/catalogue.js';
 import { MathcoderError } from '../../errors.js';
-import { addBackendFlags, checkBackendFlags, checkBackendReachable, type BackendFlagValues } from '../backend-flags.js';
+import { checkBackendFlags, checkBackendReachable } from '../backend-checks.js';
+import { addBackendFlags, type BackendFlagValues } from '../backend-flags.js';
 import { inputFolder, inputRowFiles, outputFolder } from '../input-checks.js';
 import { positiveInteger, runCommand } from '../run-command.js';
 import { addSandboxFlags, checkSandboxFlags, type SandboxFlagValues } from '../sandbox-flags.js';
@@ -52,7 +53,7 @@ async function checkEvalInput(flags: EvalFlags): Promise<string[]> {
   const names = parseDatasets(flags.datasets, covered ?? PAPER_SETS);
   const uncovered = covered ? names.filter((name) => !covered.includes(name)) : [];
   if (uncovered.length > 0) throw new MathcoderError('input', `no trajectory file given for ${uncovered.join(', ')}; the replayed files cover ${covered!.join(', ')}`);
-  if (!replay) checkBackendFlags({ ...flags, backend: flags.backend as BackendFlagValues['backend'] });
+  if (!replay) await checkBackendFlags({ ...flags, backend: flags.backend as BackendFlagValues['backend'] });
   checkSandboxFlags(flags);
   if (flags.dataDir !== undefined) inputFolder(flags.dataDir, '--data-dir');
   outputFolder(flags.out);

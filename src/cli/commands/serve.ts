@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { MathcoderError } from '../../errors.js';
 import { isLoopback } from '../../server/loopback.js';
-import { addBackendFlags, checkBackendFlags, checkBackendReachable, type BackendFlagValues } from '../backend-flags.js';
+import { checkBackendFlags, checkBackendReachable } from '../backend-checks.js';
+import { addBackendFlags, type BackendFlagValues } from '../backend-flags.js';
 import { freePort, inputFolder } from '../input-checks.js';
 import { nonNegativeInteger, portNumber, positiveInteger, runCommand } from '../run-command.js';
 import { addSandboxFlags, checkSandboxFlags, type SandboxFlagValues } from '../sandbox-flags.js';
@@ -37,7 +38,7 @@ async function checkServerInput(flags: ServeFlags, runDirs: readonly string[]): 
     throw new MathcoderError('input', `binding to ${flags.host} lets other machines run code in the sandbox: give a bearer token with --token (or MATHCODER_TOKEN)`);
   }
   for (const dir of runDirs) inputFolder(dir, 'run folder');
-  if (wantsModel(flags)) checkBackendFlags(flags);
+  if (wantsModel(flags)) await checkBackendFlags(flags);
   checkSandboxFlags(flags);
   await freePort(flags.host, flags.port);
   if (wantsModel(flags)) await checkBackendReachable(flags);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { MathcoderError } from '../../errors.js';
-import { addBackendFlags, checkBackendFlags, checkBackendReachable, type BackendFlagValues } from '../backend-flags.js';
+import { checkBackendFlags, checkBackendReachable } from '../backend-checks.js';
+import { addBackendFlags, type BackendFlagValues } from '../backend-flags.js';
 import { inputFile } from '../input-checks.js';
 import { runCommand } from '../run-command.js';
 import { addSandboxFlags, checkSandboxFlags, type SandboxFlagValues } from '../sandbox-flags.js';
@@ -41,7 +42,7 @@ export function registerSolveCommand(program: Command): void {
     .option('--json', 'write the trajectory as JSON (blocks, answer, stop_reason, tokens, timings) instead of streaming it');
   addSandboxFlags(addBackendFlags(addSolveFlags(command, { noun: 'problem' }))).action((question: string | undefined, flags: SolveFlags) =>
     runCommand(async () => {
-      checkBackendFlags(flags);
+      await checkBackendFlags(flags);
       checkSandboxFlags(flags);
       const text = await readQuestion(question, flags.file);
       await checkBackendReachable(flags);
