@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MathcoderError, errorMessage } from '../errors.js';
 
@@ -124,18 +124,21 @@ async function attempt(options: DownloadOptions, part: string): Promise<{ total:
   if (!response.body) throw new RetryableError(`no body in the answer from ${options.url}`);
   let received = start;
   options.onProgress?.({ receivedBytes: received, totalBytes: total });
-  const counter = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
-  counter.on('data', (chunk: Buffer) => {
-    received += chunk.length;
-    options.onProgress?.({ receivedBytes: received, totalBytes: total });
-  });
+  // The cache folder is made only once there is something to put in it. Each chunk is written before the next is
+  // read, so a download that breaks off keeps every byte it received (the next attempt resumes after them).
+  mkdirSync(dirname(part), { recursive: true });
+  const file = await open(part, resumed ? 'a' : 'w');
   try {
-    // The cache folder is made only once there is something to put in it.
-    mkdirSync(dirname(part), { recursive: true });
-    await pipeline(counter, createWriteStream(part, { flags: resumed ? 'a' : 'w' }));
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      await file.write(chunk);
+      received += chunk.length;
+      options.onProgress?.({ receivedBytes: received, totalBytes: total });
+    }
   } catch (error) {
     if (options.signal?.aborted) throw new MathcoderError('download', `download of ${options.url} was cancelled; run again to resume`);
     throw new RetryableError(`the download of ${options.url} broke off at ${received} of ${total ?? '?'} bytes (${errorMessage(error)})`);
+  } finally {
+    await file.close();
   }
   if (total !== null && sizeOf(part) < total) {
     throw new RetryableError(`the download of ${options.url} ended early at ${sizeOf(part)} of ${total} bytes`);
