@@ -28,6 +28,20 @@ export interface EvalConfig {
   };
 }
 
+/**
+ * The config of a run resumed with `next`: the datasets of both (the earlier ones first), the widest limit and
+ * number of samples, `next`'s concurrency and result-affecting settings (checked equal unless forced). A run
+ * resumed on a part of its datasets still records all of them.
+ */
+export function mergeConfigs(previous: EvalConfig, next: EvalConfig): EvalConfig {
+  return {
+    ...next,
+    datasets: [...new Set([...previous.datasets, ...next.datasets])],
+    limit: previous.limit === null || next.limit === null ? null : Math.max(previous.limit, next.limit),
+    samples: Math.max(previous.samples, next.samples),
+  };
+}
+
 /** The parts of a config that change what a problem's result is. */
 export function resultAffectingConfig(config: EvalConfig): Record<string, unknown> {
   return { sampling: config.sampling, solve: config.solve };

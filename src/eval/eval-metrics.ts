@@ -22,8 +22,8 @@ export interface DatasetMetrics extends Accuracy {
   /** Rows the model server could not finish (redone when the run is resumed). */
   readonly failed: number;
   readonly samples: number;
-  /** The paper's Table 2 accuracy (percent) for this model and dataset, when known. */
-  readonly paper: number | null;
+  /** The paper's Table 2 accuracy for this model and dataset, as a fraction (0.707, like `accuracy`), when known. */
+  readonly paperAccuracy: number | null;
   /** Rows where the two graders disagree. */
   readonly graderDisagreements: number;
   /** pass@k and maj@k (strict grader) by k, when there are several samples. */
@@ -137,7 +137,9 @@ export async function datasetMetrics(dataset: string, allRows: readonly EvalRow[
   const errors = executions.reduce((sum, count) => sum + count.errors, 0);
   const timeouts = executions.reduce((sum, count) => sum + count.timeouts + count.killed, 0);
   const evaluated = rows.map((row) => row.tokens.evaluated);
-  const paper = paperRowFor(modelName)?.accuracy[dataset as PaperDataset] ?? null;
+  const paperPercent = paperRowFor(modelName)?.accuracy[dataset as PaperDataset];
+  // Table 2 prints percents with one decimal; as a fraction it is rounded to the four decimals that carries.
+  const paperAccuracy = paperPercent === undefined ? null : Math.round(paperPercent * 10) / 1000;
   const rounds = groupBy(rows, (row) => String(row.rounds));
   return {
     dataset,
@@ -145,7 +147,7 @@ export async function datasetMetrics(dataset: string, allRows: readonly EvalRow[
     problems: new Set(allRows.map((row) => row.id)).size,
     failed: allRows.length - rows.length,
     samples,
-    paper,
+    paperAccuracy,
     graderDisagreements: rows.filter((row) => row.grades.strict?.correct !== row.grades['mathcoder-compat']?.correct).length,
     passAtK: sampling.passAt,
     majAtK: sampling.majAt,

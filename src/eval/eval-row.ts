@@ -27,6 +27,8 @@ export interface EvalRow {
   readonly key: string;
   readonly id: string;
   readonly dataset: string;
+  /** The problem's position in its dataset file (0-based), for listing rows in dataset order; absent in older runs. */
+  readonly index?: number;
   readonly sample: number;
   readonly question: string;
   readonly reference: string;
@@ -88,6 +90,7 @@ const evalRowSchema = z.looseObject({
   key: z.string(),
   id: z.string(),
   dataset: z.string(),
+  index: z.number().int().nonnegative().optional(),
   sample: z.number().int().nonnegative(),
   question: z.string(),
   reference: z.string(),

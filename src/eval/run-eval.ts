@@ -14,7 +14,7 @@ import { solveProblem } from '../solve/solve-problem.js';
 import type { SolveResult } from '../solve/types.js';
 import { forEachConcurrent } from '../util/concurrency.js';
 import { FolderLock } from '../util/folder-lock.js';
-import type { EvalConfig } from './eval-config.js';
+import { mergeConfigs, type EvalConfig } from './eval-config.js';
 import { latestRows, parseEvalRow, rowKey, type EvalRow, type GradeRecord } from './eval-row.js';
 import { ResultsFile } from './results-file.js';
 import {
@@ -40,6 +40,8 @@ import { backendForRow, serverRecorder } from './server-record.js';
 
 export interface EvalProblem {
   readonly problem: Problem;
+  /** Its position in the dataset file (0-based), recorded in its rows so that they can be listed in dataset order. */
+  readonly index?: number;
   /** The reference answer graded against (the dataset's, or the published file's for a replayed run). */
   readonly reference: string;
 }
@@ -118,12 +120,15 @@ function prepareManifest(options: RunEvalOptions): RunManifest {
   }
   const datasets = new Map((previous?.datasets ?? []).map((record) => [record.name, record]));
   for (const record of options.datasetRecords) datasets.set(record.name, record);
+  const invocation = { startedAt: now, command: options.command, datasets: options.config.datasets, limit: options.config.limit, samples: options.config.samples };
   return {
     version: 1,
     createdAt: previous?.createdAt ?? now,
     updatedAt: now,
     command: options.command,
-    config: options.config,
+    // Resumed with a part of the datasets (or another limit), the run still records every dataset it holds.
+    config: previous ? mergeConfigs(previous.config, options.config) : options.config,
+    invocations: [...(previous?.invocations ?? []), invocation],
     model: options.model,
     datasets: [...datasets.values()],
     versions: {
@@ -180,6 +185,7 @@ function toRow(
     key: rowKey(problem.id, item.sample),
     id: problem.id,
     dataset: problem.dataset,
+    ...(item.problem.index === undefined ? {} : { index: item.problem.index }),
     sample: item.sample,
     question: problem.question,
     reference: item.problem.reference,

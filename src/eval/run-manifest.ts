@@ -55,12 +55,28 @@ export interface ServerInvocation {
   readonly servers: readonly ServerStats[];
 }
 
+/** One invocation of a run: what it was asked to do (a resumed run may be asked for a part of the datasets). */
+export interface RunInvocation {
+  readonly startedAt: string;
+  readonly command: readonly string[];
+  readonly datasets: readonly string[];
+  readonly limit: number | null;
+  readonly samples: number;
+}
+
 export interface RunManifest {
   readonly version: 1;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** The latest invocation's command. */
   readonly command: readonly string[];
+  /**
+   * The run's config: the result-affecting part is the same for every invocation (or forced); the datasets are
+   * the union of those every invocation asked for, the limit and the samples the widest asked for.
+   */
   readonly config: EvalConfig;
+  /** Every invocation in order (absent in runs written before it was recorded). */
+  readonly invocations?: readonly RunInvocation[];
   readonly model: ModelIdentity;
   readonly datasets: readonly DatasetRecord[];
   readonly versions: {

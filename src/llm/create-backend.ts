@@ -12,9 +12,9 @@ import { pooledBackend } from './pooled-backend.js';
 import { ServerPool, type ServerPoolOptions } from './server-pool.js';
 import type { BackendKind, CompletionBackend } from './types.js';
 
-export type ModelBackend = CompletionBackend | ChatBackend;
+export { BACKEND_KINDS } from './types.js';
 
-export const BACKEND_KINDS: readonly BackendKind[] = ['embedded', 'openai-completions', 'tgi', 'openai-chat'];
+export type ModelBackend = CompletionBackend | ChatBackend;
 
 /** Everything a backend may need, resolved by the caller (the CLI reads flags and the environment). */
 export interface BackendConfig {

@@ -1,6 +1,6 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incompatibilities } from '../../src/eval/run-manifest.js';
 import { loadRun } from '../../src/eval/run-files.js';
@@ -40,7 +40,7 @@ function jsonDatasets(text: string): Array<Record<string, unknown>> {
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line, (_key, value: unknown) => (typeof value === 'number' ? Number(value.toPrecision(12)) : value)) as Record<string, unknown>)
-    .map(({ run: _run, secondsPerProblem: _seconds, shards: _shards, ...rest }) => rest);
+    .map(({ run: _run, dir: _dir, secondsPerProblem: _seconds, shards: _shards, ...rest }) => rest);
 }
 
 async function cliJsonDatasets(run: string): Promise<Array<Record<string, unknown>>> {
@@ -121,7 +121,7 @@ describe('eval --shard i/n', () => {
       expect(entry.majAtK).toHaveProperty('2');
     }
     const markdown = markdownReport(await buildRunReport(listed!));
-    expect(markdown).toContain(`# mathcoder evaluation: ${shards}`);
+    expect(markdown).toContain(`# mathcoder evaluation: ${basename(shards)}\n`);
     expect(markdown).toContain('- Shards: 4 of 4 shards merged\n');
     expect(markdown).toMatch(/\| svamp \| 2 \| @1 [\d.]+, @2 [\d.]+ \| @1 [\d.]+, @2 [\d.]+ \| [\d.]+ \| [\d.]+ ± [\d.]+ \| [\d.]+ \|/);
   });

@@ -17,21 +17,35 @@ function accuracySeries(groups: DatasetMetrics['byLevel']): BarSeries[] {
   ];
 }
 
+/** Rows per number of rounds, every count from 1 to the largest (a count no problem took is a 0 bar, not left out). */
+function roundBins(histogram: Readonly<Record<string, number>>): { labels: string[]; values: number[] } {
+  const counts = Object.keys(histogram).map(Number);
+  const largest = Math.max(0, ...counts);
+  const smallest = Math.min(1, ...counts);
+  const labels: string[] = [];
+  const values: number[] = [];
+  for (let rounds = smallest; rounds <= largest; rounds += 1) {
+    labels.push(String(rounds));
+    values.push(histogram[String(rounds)] ?? 0);
+  }
+  return { labels, values };
+}
+
 /** Charts of one dataset: MATH by level and subject, stop reasons, rounds. */
 function DatasetSection({ runId, metrics }: { runId: string; metrics: DatasetMetrics }) {
-  const charts = useMemo(
-    () => ({
+  const charts = useMemo(() => {
+    const rounds = roundBins(metrics.rounds.histogram);
+    return {
       levels: Object.keys(metrics.byLevel),
       levelSeries: accuracySeries(metrics.byLevel),
       subjects: Object.keys(metrics.bySubject),
       subjectSeries: accuracySeries(metrics.bySubject),
       stopReasons: Object.keys(metrics.stopReasons),
       stopSeries: [{ label: 'rows', values: Object.values(metrics.stopReasons), color: COUNT_COLOR }],
-      rounds: Object.keys(metrics.rounds.histogram),
-      roundSeries: [{ label: 'rows', values: Object.values(metrics.rounds.histogram), color: COUNT_COLOR }],
-    }),
-    [metrics],
-  );
+      rounds: rounds.labels,
+      roundSeries: [{ label: 'rows', values: rounds.values, color: COUNT_COLOR }],
+    };
+  }, [metrics]);
   const problems = (query: string) => `/runs/${segment(runId)}/problems?dataset=${segment(metrics.dataset)}${query}`;
   const wrong = metrics.rows - metrics.correct.strict;
   const sampling = Object.keys(metrics.passAtK);
