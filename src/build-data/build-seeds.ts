@@ -5,6 +5,7 @@ import { MathcoderError, errorMessage } from '../errors.js';
 import type { LoadedTestSets } from './test-sets.js';
 import { describeOverlap, findSeedOverlaps, type SeedOverlap } from './seed-overlap.js';
 import type { SeedProblem, SeedSource } from './seed-problem.js';
+import { SEED_FILES } from './seed-names.js';
 import { readTrainSet, type TrainSetSource } from './seed-sources.js';
 import { prepareStageManifest, type StageInput } from './stage-manifest.js';
 import { writeFileAtomically } from '../util/atomic-file.js';
@@ -15,7 +16,7 @@ import { writeFileAtomically } from '../util/atomic-file.js';
  * hash and every test set checked. The stage is a pure function of its inputs: running it again writes the same
  * file (whole, under a temporary name first, so a crash never leaves half of it).
  */
-export const SEED_FILES = { seeds: 'seeds.jsonl', overlaps: 'test-overlaps.jsonl', manifest: 'manifest.json' } as const;
+export { SEED_FILES };
 
 export interface BuildSeedsOptions {
   readonly outDir: string;

@@ -1,5 +1,6 @@
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { MathcoderError, errorMessage } from '../errors.js';
+import { NEAR_DUPLICATE_THRESHOLD } from './clean-choices.js';
 import { readJsonl } from '../util/jsonl.js';
 import { countLines } from './count-lines.js';
 import { ContaminationIndex, type DecontaminationRule, type TestProblem } from './contamination.js';
@@ -56,7 +57,7 @@ export interface CleanOutcome {
   readonly inputs: ReadonlyArray<{ readonly path: string; readonly rows: number }>;
 }
 
-export const NEAR_DUPLICATE_THRESHOLD = 0.8;
+export { NEAR_DUPLICATE_THRESHOLD };
 /** Questions with fewer distinct word 3-grams than this are compared exactly only. */
 const NEAR_DUPLICATE_MIN_GRAMS = 5;
 
@@ -132,7 +133,13 @@ export async function cleanRows(options: CleanOptions): Promise<CleanOutcome> {
   for (const path of options.inputs) total += await countLines(path);
 
   const kept = new OutputFile(options.keptPath);
-  const removedFile = new OutputFile(options.removedPath);
+  let removedFile: OutputFile;
+  try {
+    removedFile = new OutputFile(options.removedPath);
+  } catch (error) {
+    kept.discard();
+    throw error;
+  }
   const removed: CleanedRow[] = [];
   let done = 0;
   let keptCount = 0;
@@ -189,6 +196,7 @@ export async function cleanRows(options: CleanOptions): Promise<CleanOutcome> {
       }
       inputs.push({ path, rows });
     }
+    if (done === 0) throw new MathcoderError('input', `${options.inputs.join(', ')} ${options.inputs.length === 1 ? 'holds' : 'hold'} no rows: nothing to clean`);
     kept.commit();
     removedFile.commit();
   } catch (error) {

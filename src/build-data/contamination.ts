@@ -1,3 +1,4 @@
+import { DECONTAMINATION_RULES, type DecontaminationRule } from './clean-choices.js';
 import { NgramIndex } from './ngram-index.js';
 import { SubstringIndex, type Containment } from './substring-index.js';
 import { plainWords, proseWordCount, sentenceNgrams, strictWordNgrams, templateSentences, whitespaceWords } from './text-normalization.js';
@@ -15,8 +16,7 @@ import { plainWords, proseWordCount, sentenceNgrams, strictWordNgrams, templateS
  *   are kept ("What is the remainder when $7^4$ is divided by $9$?" is not "… $2^{87}$ … $7$?").
  * Both find candidates through an inverted index, never by comparing every pair.
  */
-export const DECONTAMINATION_RULES = ['normalized', 'mathcoder2'] as const;
-export type DecontaminationRule = (typeof DECONTAMINATION_RULES)[number];
+export { DECONTAMINATION_RULES, type DecontaminationRule };
 
 export interface TestProblem {
   readonly id: string;

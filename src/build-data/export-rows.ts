@@ -68,7 +68,13 @@ export function checkRoundTrip(row: Pick<TrainRow, 'messages'>, where: string): 
   return text;
 }
 
+/**
+ * Writes the rows under a temporary name (`OUT.tmp-PID`) renamed to `outPath` once every row passed; on any
+ * failure, and when the inputs hold no row, the temporary file is removed and `outPath` is left as it was.
+ */
 export async function exportRows(options: ExportOptions): Promise<ExportStats> {
+  let total = 0;
+  for (const path of options.inputs) total += await countLines(path);
   const temporary = `${options.outPath}.tmp-${process.pid}`;
   let fd: number;
   try {
@@ -81,8 +87,6 @@ export async function exportRows(options: ExportOptions): Promise<ExportStats> {
   const lengths: number[] = [];
   const blocks = { text: 0, code: 0, execution: 0 };
   const cells = { total: 0, failed: 0, fromText: 0 };
-  let total = 0;
-  for (const path of options.inputs) total += await countLines(path);
   try {
     for (const path of options.inputs) {
       for await (const { lineNumber, value } of readJsonl(path)) {
@@ -113,10 +117,15 @@ export async function exportRows(options: ExportOptions): Promise<ExportStats> {
         options.onProgress?.(lengths.length, total);
       }
     }
+    if (lengths.length === 0) throw new MathcoderError('input', `${options.inputs.join(', ')} ${options.inputs.length === 1 ? 'holds' : 'hold'} no training examples: nothing to export`);
     closeSync(fd);
     renameSync(temporary, options.outPath);
   } catch (error) {
-    closeSync(fd);
+    try {
+      closeSync(fd);
+    } catch {
+      // Already closed.
+    }
     rmSync(temporary, { force: true });
     throw error;
   }

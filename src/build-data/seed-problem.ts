@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { MathcoderError } from '../errors.js';
+import { SEED_SOURCES, type SeedSource } from './seed-names.js';
 
 /**
  * A seed problem: a GSM8K or MATH *training* problem with its reference answer, the input of D0 (teacher
  * solutions) and D1 (interpolation). `origin` says where it was read (file and line, the source's own id).
  */
-export const SEED_SOURCES = ['gsm8k', 'math'] as const;
-export type SeedSource = (typeof SEED_SOURCES)[number];
+export { SEED_SOURCES, type SeedSource };
 
 export interface SeedProblem {
   /** `gsm8k-train/<hash>`, `math-train/<native id or hash>`. */

@@ -24,7 +24,9 @@ export async function startReplayServerProcess(files: readonly string[]): Promis
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);
-    child.once('exit', (code) => reject(new MathcoderError('replay', `the replay server exited (code ${code}) before it was ready: ${stderr.trim().split('\n').pop() ?? ''}`)));
+    // Its own error is one `mathcoder: …` line: passed on as this process's reason.
+    const reason = () => (stderr.trim().split('\n').pop() ?? '').replace(/^mathcoder: /, '');
+    child.once('exit', (code) => reject(new MathcoderError('replay', `the replay server exited (code ${code}) before it was ready: ${reason()}`)));
   });
   return {
     url,

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
-import { promptSettingsFor, SYSTEM_PROMPTS, type PromptSettings, type SyntaxName, type SystemPromptName } from '../format/index.js';
-import { DEFAULT_LIMITS, type SolveLimits } from '../solve/index.js';
+import { SYSTEM_PROMPTS, type SystemPromptName } from '../format/prompt.js';
+import { DEFAULT_LIMITS } from '../solve/default-limits.js';
+import type { SolveLimits } from '../solve/types.js';
 import { nonNegativeInteger, nonNegativeNumber, positiveInteger, positiveNumber, probability } from './run-command.js';
 
 /** The flags of every command that runs the solve loop: the prompt, the loop's limits and sampling. */
@@ -28,7 +29,7 @@ export interface SolveFlagOptions {
 export function addSolveFlags(command: Command, options: SolveFlagOptions): Command {
   command
     .addOption(
-      new Option('--system <name>', "MathCoder's system prompts: data (the published runs), boxed (--syspt), empty (default: the dialect's own; data for mathcoder)").choices(
+      new Option('--system <name>', "MathCoder's system prompts: data (as the published runs), boxed (the released code's --syspt), empty (default: the dialect's own; data for mathcoder)").choices(
         Object.keys(SYSTEM_PROMPTS),
       ),
     )
@@ -41,11 +42,6 @@ export function addSolveFlags(command: Command, options: SolveFlagOptions): Comm
   if (options.seed === undefined) command.option('--seed <n>', options.seedHelp ?? 'sampling seed', nonNegativeInteger('--seed'));
   else command.option('--seed <n>', options.seedHelp ?? 'sampling seed', nonNegativeInteger('--seed'), options.seed);
   return command;
-}
-
-/** The system text and query suffix of a run: --system when given, else the dialect's own. */
-export function promptSettings(flags: Pick<SolveFlagValues, 'system'>, syntax: SyntaxName): PromptSettings {
-  return promptSettingsFor(syntax, flags.system === undefined ? undefined : SYSTEM_PROMPTS[flags.system]);
 }
 
 export function solveLimits(flags: SolveFlagValues): SolveLimits {

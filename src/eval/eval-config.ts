@@ -1,4 +1,5 @@
 import type { SyntaxName } from '../format/index.js';
+import type { ShardSpec } from './shard.js';
 
 /**
  * What an evaluation run does. Everything here that changes a result (the model, sampling, prompt, limits) is
@@ -12,6 +13,8 @@ export interface EvalConfig {
   /** Samples per problem; sample s uses seed `seed + s`. */
   readonly samples: number;
   readonly concurrency: number;
+  /** The shard of the problems this run folder holds (`eval --shard i/n`); absent for a whole run. */
+  readonly shard?: ShardSpec | null;
   readonly sampling: { readonly temperature: number; readonly topP: number; readonly seed: number };
   readonly solve: {
     readonly syntax: SyntaxName;
@@ -22,6 +25,20 @@ export interface EvalConfig {
     readonly deadlineMs: number | null;
     readonly loopRepeats: number | null;
     readonly cellTimeoutMs: number;
+  };
+}
+
+/**
+ * The config of a run resumed with `next`: the datasets of both (the earlier ones first), the widest limit and
+ * number of samples, `next`'s concurrency and result-affecting settings (checked equal unless forced). A run
+ * resumed on a part of its datasets still records all of them.
+ */
+export function mergeConfigs(previous: EvalConfig, next: EvalConfig): EvalConfig {
+  return {
+    ...next,
+    datasets: [...new Set([...previous.datasets, ...next.datasets])],
+    limit: previous.limit === null || next.limit === null ? null : Math.max(previous.limit, next.limit),
+    samples: Math.max(previous.samples, next.samples),
   };
 }
 

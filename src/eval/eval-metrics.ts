@@ -1,7 +1,7 @@
 import { GRADER_NAMES, type Grader, type GraderName } from '../grade/types.js';
 import { executionCounts, type EvalRow } from './eval-row.js';
 import { paperRowFor, type PaperDataset } from './paper-results.js';
-import { allAgree, majorityAtK, passAtK, type SampleOutcome } from './sampling-metrics.js';
+import { allAgree, averagedPassAt1, hasAnswer, majorityAtK, passAtK, type MeanWithError, type SampleOutcome } from './sampling-metrics.js';
 
 /**
  * The numbers of a run, recomputed from its results every time (never stored separately): accuracy per dataset
@@ -22,8 +22,8 @@ export interface DatasetMetrics extends Accuracy {
   /** Rows the model server could not finish (redone when the run is resumed). */
   readonly failed: number;
   readonly samples: number;
-  /** The paper's Table 2 accuracy (percent) for this model and dataset, when known. */
-  readonly paper: number | null;
+  /** The paper's Table 2 accuracy for this model and dataset, as a fraction (0.707, like `accuracy`), when known. */
+  readonly paperAccuracy: number | null;
   /** Rows where the two graders disagree. */
   readonly graderDisagreements: number;
   /** pass@k and maj@k (strict grader) by k, when there are several samples. */
@@ -31,6 +31,13 @@ export interface DatasetMetrics extends Accuracy {
   readonly majAtK: Readonly<Record<string, number>>;
   /** Share of problems whose samples all gave equivalent answers (MathCoder's D1 filter), with several samples. */
   readonly allAgree: number | null;
+  /**
+   * pass@1 (strict grader) averaged over each problem's samples, then over the problems with every sample
+   * finished, with its standard error across problems; with one sample, the accuracy and its standard error.
+   */
+  readonly pass1: MeanWithError | null;
+  /** Share of finished rows (samples) in which the strict grader found no answer. */
+  readonly noAnswer: number;
   readonly byLevel: Readonly<Record<string, Accuracy>>;
   readonly bySubject: Readonly<Record<string, Accuracy>>;
   readonly stopReasons: Readonly<Record<string, number>>;
@@ -80,19 +87,28 @@ export function reportedKs(samples: number): number[] {
   return [...new Set(ks)];
 }
 
+function sampleOutcome(row: EvalRow): SampleOutcome {
+  return { answer: row.grades.strict?.answer || null, correct: row.grades.strict?.correct ?? false };
+}
+
+/** Each problem's finished rows, by sample, for the problems whose `samples` samples are all finished. */
+function completeProblems(rows: readonly EvalRow[], samples: number): EvalRow[][] {
+  const problems = [...groupBy(rows, (row) => row.id).values()].map((group) => [...group].sort((a, b) => a.sample - b.sample));
+  return problems.filter((group) => group.length === samples);
+}
+
 async function samplingMetrics(rows: readonly EvalRow[], samples: number, grader: Grader) {
   const passAt: Record<string, number> = {};
   const majAt: Record<string, number> = {};
   if (samples < 2) return { passAt, majAt, agree: null };
   const equivalent = async (a: string, b: string) => (await grader.equivalent(a, b)).equal;
-  const problems = [...groupBy(rows, (row) => row.id).values()].map((group) => [...group].sort((a, b) => a.sample - b.sample));
-  const complete = problems.filter((group) => group.length === samples);
+  const complete = completeProblems(rows, samples);
   let agreeing = 0;
   const majCorrect = new Map<number, number>();
   const passSum = new Map<number, number>();
   const ks = reportedKs(samples);
   for (const group of complete) {
-    const outcomes: SampleOutcome[] = group.map((row) => ({ answer: row.grades.strict?.answer || null, correct: row.grades.strict?.correct ?? false }));
+    const outcomes: SampleOutcome[] = group.map(sampleOutcome);
     const correct = outcomes.filter((outcome) => outcome.correct).length;
     for (const k of ks) {
       passSum.set(k, (passSum.get(k) ?? 0) + passAtK(samples, correct, k));
@@ -121,7 +137,9 @@ export async function datasetMetrics(dataset: string, allRows: readonly EvalRow[
   const errors = executions.reduce((sum, count) => sum + count.errors, 0);
   const timeouts = executions.reduce((sum, count) => sum + count.timeouts + count.killed, 0);
   const evaluated = rows.map((row) => row.tokens.evaluated);
-  const paper = paperRowFor(modelName)?.accuracy[dataset as PaperDataset] ?? null;
+  const paperPercent = paperRowFor(modelName)?.accuracy[dataset as PaperDataset];
+  // Table 2 prints percents with one decimal; as a fraction it is rounded to the four decimals that carries.
+  const paperAccuracy = paperPercent === undefined ? null : Math.round(paperPercent * 10) / 1000;
   const rounds = groupBy(rows, (row) => String(row.rounds));
   return {
     dataset,
@@ -129,11 +147,13 @@ export async function datasetMetrics(dataset: string, allRows: readonly EvalRow[
     problems: new Set(allRows.map((row) => row.id)).size,
     failed: allRows.length - rows.length,
     samples,
-    paper,
+    paperAccuracy,
     graderDisagreements: rows.filter((row) => row.grades.strict?.correct !== row.grades['mathcoder-compat']?.correct).length,
     passAtK: sampling.passAt,
     majAtK: sampling.majAt,
     allAgree: sampling.agree,
+    pass1: averagedPassAt1(completeProblems(rows, samples).map((group) => group.map(sampleOutcome))),
+    noAnswer: rows.length === 0 ? 0 : rows.filter((row) => !hasAnswer(sampleOutcome(row))).length / rows.length,
     byLevel: accuracyBy(rows, (row) => (row.level === undefined ? undefined : `Level ${row.level}`)),
     bySubject: accuracyBy(rows, (row) => row.subject),
     stopReasons: Object.fromEntries([...groupBy(rows, (row) => row.stop_reason).entries()].map(([reason, members]) => [reason, members.length])),

@@ -27,6 +27,8 @@ export interface EvalRow {
   readonly key: string;
   readonly id: string;
   readonly dataset: string;
+  /** The problem's position in its dataset file (0-based), for listing rows in dataset order; absent in older runs. */
+  readonly index?: number;
   readonly sample: number;
   readonly question: string;
   readonly reference: string;
@@ -52,6 +54,8 @@ export interface EvalRow {
   readonly tokens: TokenCounts;
   readonly timings: SolveTimings;
   readonly seed: number | null;
+  /** With several model servers: the generation requests each server (by URL) answered for this row. */
+  readonly servers?: Readonly<Record<string, number>>;
   /** When the row was written (ISO 8601). */
   readonly time: string;
 }
@@ -86,6 +90,7 @@ const evalRowSchema = z.looseObject({
   key: z.string(),
   id: z.string(),
   dataset: z.string(),
+  index: z.number().int().nonnegative().optional(),
   sample: z.number().int().nonnegative(),
   question: z.string(),
   reference: z.string(),
@@ -104,6 +109,7 @@ const evalRowSchema = z.looseObject({
   tokens: z.looseObject({ prompt: z.number().nullable(), generated: z.number(), evaluated: z.number().nullable(), total: z.number().nullable() }),
   timings: z.looseObject({ totalMs: z.number(), generationMs: z.number(), executionMs: z.number() }),
   seed: z.number().nullable(),
+  servers: z.record(z.string(), z.number()).optional(),
   time: z.string(),
 });
 

@@ -9,3 +9,6 @@ export * from './run-files.js';
 export * from './run-manifest.js';
 export * from './run-report.js';
 export * from './sampling-metrics.js';
+export * from './run-shards.js';
+export * from './server-metrics.js';
+export * from './shard.js';

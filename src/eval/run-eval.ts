@@ -14,7 +14,7 @@ import { solveProblem } from '../solve/solve-problem.js';
 import type { SolveResult } from '../solve/types.js';
 import { forEachConcurrent } from '../util/concurrency.js';
 import { FolderLock } from '../util/folder-lock.js';
-import type { EvalConfig } from './eval-config.js';
+import { mergeConfigs, type EvalConfig } from './eval-config.js';
 import { latestRows, parseEvalRow, rowKey, type EvalRow, type GradeRecord } from './eval-row.js';
 import { ResultsFile } from './results-file.js';
 import {
@@ -29,6 +29,7 @@ import {
   type RunManifest,
 } from './run-manifest.js';
 import { RUN_FILES } from './run-files.js';
+import { backendForRow, serverRecorder } from './server-record.js';
 
 /**
  * Runs a model over benchmark problems as independent pipelines (generate, execute, continue), K at a time, so
@@ -39,6 +40,8 @@ import { RUN_FILES } from './run-files.js';
 
 export interface EvalProblem {
   readonly problem: Problem;
+  /** Its position in the dataset file (0-based), recorded in its rows so that they can be listed in dataset order. */
+  readonly index?: number;
   /** The reference answer graded against (the dataset's, or the published file's for a replayed run). */
   readonly reference: string;
 }
@@ -117,12 +120,15 @@ function prepareManifest(options: RunEvalOptions): RunManifest {
   }
   const datasets = new Map((previous?.datasets ?? []).map((record) => [record.name, record]));
   for (const record of options.datasetRecords) datasets.set(record.name, record);
+  const invocation = { startedAt: now, command: options.command, datasets: options.config.datasets, limit: options.config.limit, samples: options.config.samples };
   return {
     version: 1,
     createdAt: previous?.createdAt ?? now,
     updatedAt: now,
     command: options.command,
-    config: options.config,
+    // Resumed with a part of the datasets (or another limit), the run still records every dataset it holds.
+    config: previous ? mergeConfigs(previous.config, options.config) : options.config,
+    invocations: [...(previous?.invocations ?? []), invocation],
     model: options.model,
     datasets: [...datasets.values()],
     versions: {
@@ -134,6 +140,7 @@ function prepareManifest(options: RunEvalOptions): RunManifest {
     sandbox: options.sandbox.info.isolation,
     dialect: dialectRecord(options.config.solve.syntax, options.config.solve.cellTimeoutMs),
     git: gitRevision(),
+    ...(previous?.servers ? { servers: previous.servers } : {}),
   };
 }
 
@@ -165,13 +172,20 @@ export function answerCompletion(result: SolveResult): string {
   return findMathAnswer(finalText, { splitAfterIs: false });
 }
 
-function toRow(item: { problem: EvalProblem; sample: number; seed: number }, result: SolveResult, completion: string, grades: Record<GraderName, GradeRecord>): EvalRow {
+function toRow(
+  item: { problem: EvalProblem; sample: number; seed: number },
+  result: SolveResult,
+  completion: string,
+  grades: Record<GraderName, GradeRecord>,
+  servers: Record<string, number> | null,
+): EvalRow {
   const { problem } = item.problem;
   const failed = result.stopReason === 'backend_error' || result.stopReason === 'aborted';
   return {
     key: rowKey(problem.id, item.sample),
     id: problem.id,
     dataset: problem.dataset,
+    ...(item.problem.index === undefined ? {} : { index: item.problem.index }),
     sample: item.sample,
     question: problem.question,
     reference: item.problem.reference,
@@ -190,6 +204,7 @@ function toRow(item: { problem: EvalProblem; sample: number; seed: number }, res
     tokens: result.tokens,
     timings: result.timings,
     seed: item.seed,
+    ...(servers ? { servers } : {}),
     time: new Date().toISOString(),
   };
 }
@@ -263,10 +278,12 @@ async function runLockedEval(options: RunEvalOptions): Promise<EvalOutcome> {
   let consecutiveFailures = 0;
   let stoppedEarly: string | null = null;
   const maxFailures = options.maxConsecutiveFailures ?? 5;
+  const servers = serverRecorder(options.backend, options.runDir, manifest);
   try {
     await forEachConcurrent(items, config.concurrency, async (item) => {
       if (stop.signal.aborted) return;
-      const result = await solveProblem(item.problem.problem.question, options.backend, options.sandbox, {
+      const solver = backendForRow(options.backend);
+      const result = await solveProblem(item.problem.problem.question, solver.backend, options.sandbox, {
         syntax: config.solve.syntax,
         prompt: { system: config.solve.system, querySuffix: config.solve.querySuffix },
         limits: {
@@ -284,9 +301,10 @@ async function runLockedEval(options: RunEvalOptions): Promise<EvalOutcome> {
       const solution = trajectorySolution(result.blocks, result.stopReason === 'finished', completion);
       const { problem } = item.problem;
       const grades = gradeRecords(await gradeAnswer(item.problem.reference, solution, graders.get(problem.dataset)!, { question: problem.question, dataset: problem.dataset }));
-      const row = toRow(item, result, completion, grades);
+      const row = toRow(item, result, completion, grades, solver.servers);
       results.append(row);
       written += 1;
+      servers.rowDone();
       const tally = tallies.get(row.dataset)!;
       if (row.status === 'failed') {
         failed += 1;
@@ -307,6 +325,7 @@ async function runLockedEval(options: RunEvalOptions): Promise<EvalOutcome> {
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     results.close();
+    servers.finish();
     await checker.close();
   }
   return { written, skipped, failed, repairedBytes: opened.truncatedBytes, stoppedEarly };

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { MathcoderError } from '../errors.js';
 import { latestRows, parseEvalRow, type EvalRow } from './eval-row.js';
 import { ResultsFile } from './results-file.js';
+import { RUN_FILES } from './run-file-names.js';
 import { readManifest, type RunManifest } from './run-manifest.js';
+import type { ShardSet } from './run-shards.js';
 
-/** A run is a folder: its manifest, its append-only results, and the report made from them. */
-export const RUN_FILES = { manifest: 'manifest.json', results: 'results.jsonl', report: 'report.md' } as const;
+export { RUN_FILES };
 
 export interface LoadedRun {
   readonly dir: string;
@@ -15,6 +16,8 @@ export interface LoadedRun {
   readonly rows: readonly EvalRow[];
   /** Bytes of a last line torn by a crash (left out; the run redoes that row when resumed). */
   readonly tornBytes: number;
+  /** When the run is shard folders merged (run-shards.ts): which shards are there, missing or unfinished. */
+  readonly shards?: ShardSet;
 }
 
 export function loadRun(dir: string): LoadedRun {

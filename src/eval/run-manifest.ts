@@ -8,9 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { MathcoderError, errorMessage } from '../errors.js';
 import type { DialectDescription } from '../format/index.js';
+import type { ServerStats } from '../llm/server-pool.js';
 import type { IsolationInfo, PythonInfo } from '../sandbox/types.js';
 import { writeJsonAtomically } from '../util/atomic-file.js';
 import { describeChanges, resultAffectingConfig, type EvalConfig } from './eval-config.js';
+import { describeShard } from './shard.js';
 
 /**
  * A run's manifest.json: what produced its results, so any number in a report can be traced to its model, data
@@ -32,6 +34,8 @@ export interface ModelIdentity {
   readonly name: string;
   readonly file?: ModelFile;
   readonly url?: string;
+  /** Several servers of the model (`--base-url` repeated), used as one; `url` is then absent. */
+  readonly urls?: readonly string[];
   readonly contextSize: number;
   readonly bos: boolean;
   /** What the backend says of itself: engine version, threads, GPU, server version. */
@@ -44,12 +48,35 @@ export interface DatasetRecord {
   readonly problems: number;
 }
 
+/** What the model servers of one invocation of a run did (with several servers). */
+export interface ServerInvocation {
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly servers: readonly ServerStats[];
+}
+
+/** One invocation of a run: what it was asked to do (a resumed run may be asked for a part of the datasets). */
+export interface RunInvocation {
+  readonly startedAt: string;
+  readonly command: readonly string[];
+  readonly datasets: readonly string[];
+  readonly limit: number | null;
+  readonly samples: number;
+}
+
 export interface RunManifest {
   readonly version: 1;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** The latest invocation's command. */
   readonly command: readonly string[];
+  /**
+   * The run's config: the result-affecting part is the same for every invocation (or forced); the datasets are
+   * the union of those every invocation asked for, the limit and the samples the widest asked for.
+   */
   readonly config: EvalConfig;
+  /** Every invocation in order (absent in runs written before it was recorded). */
+  readonly invocations?: readonly RunInvocation[];
   readonly model: ModelIdentity;
   readonly datasets: readonly DatasetRecord[];
   readonly versions: {
@@ -66,6 +93,8 @@ export interface RunManifest {
   readonly dialect?: DialectDescription;
   /** The git revision of the mathcoder checkout that ran, when it is one. */
   readonly git: string | null;
+  /** Per invocation with several model servers: requests, failures, tokens and busy time of each server. */
+  readonly servers?: readonly ServerInvocation[];
 }
 
 export async function sha256OfFile(path: string): Promise<string> {
@@ -152,5 +181,11 @@ export function incompatibilities(previous: RunManifest, next: Pick<RunManifest,
   return [
     ...describeChanges(modelFingerprint(previous.model), modelFingerprint(next.model)).map((change) => `model ${change}`),
     ...describeChanges(resultAffectingConfig(previous.config), resultAffectingConfig(next.config)),
+    // A folder holds one shard: another shard's problems are not its own.
+    ...describeChanges(shardText(previous.config), shardText(next.config), 'shard'),
   ];
+}
+
+function shardText(config: EvalConfig): string {
+  return config.shard ? describeShard(config.shard) : 'none';
 }

@@ -1,5 +1,6 @@
 /**
- * Metrics over n samples of one problem: pass@k (the unbiased estimator of Chen et al. 2021), maj@k (majority
+ * Metrics over n samples of one problem: pass@1 averaged over the samples (with its standard error across
+ * problems), pass@k (the unbiased estimator of Chen et al. 2021), maj@k (majority
  * vote over the first k samples' answers, grouped by answer equivalence, not string equality, as Qwen2.5-Math's
  * rm_maj_eval does), and MathCoder's self-distillation filter "all n answers agree".
  */
@@ -32,7 +33,7 @@ export interface AnswerGroup {
 export async function groupAnswers(samples: readonly SampleOutcome[], equivalent: AnswerEquivalence): Promise<AnswerGroup[]> {
   const groups: Array<{ answer: string; members: number[]; correct: boolean }> = [];
   for (const [index, sample] of samples.entries()) {
-    if (sample.answer === null || sample.answer.trim() === '') continue;
+    if (!hasAnswer(sample)) continue;
     let home: (typeof groups)[number] | undefined;
     for (const group of groups) {
       if (group.answer === sample.answer || (await equivalent(group.answer, sample.answer))) {
@@ -59,7 +60,37 @@ export async function majorityAtK(samples: readonly SampleOutcome[], k: number, 
 
 /** MathCoder's D1 filter: every one of the n samples gave an answer and all are equivalent. */
 export async function allAgree(samples: readonly SampleOutcome[], equivalent: AnswerEquivalence): Promise<boolean> {
-  if (samples.length === 0 || samples.some((sample) => sample.answer === null || sample.answer.trim() === '')) return false;
+  if (samples.length === 0 || samples.some((sample) => !hasAnswer(sample))) return false;
   const groups = await groupAnswers(samples, equivalent);
   return groups.length === 1;
+}
+
+/** A mean over problems and its standard error (the sample standard deviation over √n; null below 2 values). */
+export interface MeanWithError {
+  readonly mean: number;
+  readonly standardError: number | null;
+  /** How many values (problems) the mean is over. */
+  readonly problems: number;
+}
+
+export function meanWithStandardError(values: readonly number[]): MeanWithError | null {
+  const n = values.length;
+  if (n === 0) return null;
+  const mean = values.reduce((sum, value) => sum + value, 0) / n;
+  if (n < 2) return { mean, standardError: null, problems: n };
+  const variance = values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (n - 1);
+  return { mean, standardError: Math.sqrt(variance / n), problems: n };
+}
+
+/**
+ * pass@1 as the field reports it for k samples (DeepSeek-R1, Qwen2.5-Math "avg@k"): each problem's share of
+ * correct samples, averaged over problems, with the standard error across problems.
+ */
+export function averagedPassAt1(problems: ReadonlyArray<readonly SampleOutcome[]>): MeanWithError | null {
+  return meanWithStandardError(problems.filter((samples) => samples.length > 0).map((samples) => samples.filter((sample) => sample.correct).length / samples.length));
+}
+
+/** Whether a sample gave an answer to grade. */
+export function hasAnswer(sample: SampleOutcome): sample is SampleOutcome & { readonly answer: string } {
+  return sample.answer !== null && sample.answer.trim() !== '';
 }

@@ -51,13 +51,29 @@ function sizeOf(path: string): number {
   return existsSync(path) ? statSync(path).size : 0;
 }
 
-function describeNetworkError(url: string, error: unknown): string {
+/** Failures that another attempt a second later would meet again: nothing listens there, or the name does not resolve. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+/** The error kind of a download that could not reach its host (not retried). */
+export const HOST_UNREACHABLE = 'network';
+
+/** Why `url`'s host cannot be reached, when `error` (a request's or a socket's) says it cannot be; else null. */
+export function unreachableHost(url: string, error: unknown): string | null {
   const cause = (error as { cause?: { code?: string } })?.cause?.code ?? (error as { code?: string })?.code;
   const host = new URL(url).host;
-  if (cause === 'ECONNREFUSED' || cause === 'ENOTFOUND' || cause === 'EAI_AGAIN' || cause === 'ENETUNREACH' || cause === 'UND_ERR_CONNECT_TIMEOUT') {
-    return `cannot reach ${host} (${cause}): this machine may be offline`;
-  }
-  return `download from ${host} failed: ${errorMessage(error)}`;
+  if (cause === 'ECONNREFUSED') return `cannot reach ${host} (connection refused)`;
+  if (cause === 'ENOTFOUND' || cause === 'EAI_AGAIN') return `cannot resolve host ${host}: this machine may be offline`;
+  if (cause !== undefined && UNREACHABLE.has(cause)) return `cannot reach ${host} (${cause}): this machine may be offline`;
+  return null;
+}
+
+function networkFailure(url: string, error: unknown): Error {
+  const unreachable = unreachableHost(url, error);
+  if (unreachable) return new MathcoderError(HOST_UNREACHABLE, unreachable);
+  const cause = (error as { cause?: { code?: string } })?.cause?.code ?? (error as { code?: string })?.code;
+  const host = new URL(url).host;
+  if (cause === 'UND_ERR_CONNECT_TIMEOUT') return new RetryableError(`cannot reach ${host} (the connection timed out)`);
+  return new RetryableError(`download from ${host} failed: ${errorMessage(error)}`);
 }
 
 class RetryableError extends Error {}
@@ -73,7 +89,7 @@ async function attempt(options: DownloadOptions, part: string): Promise<{ total:
   } catch (error) {
     if (error instanceof MathcoderError) throw error;
     if (options.signal?.aborted) throw new MathcoderError('download', `download of ${options.url} was cancelled; run again to resume`);
-    throw new RetryableError(describeNetworkError(options.url, error));
+    throw networkFailure(options.url, error);
   }
   const etag = (response.header('x-linked-etag') ?? response.header('etag') ?? '').replace(/^W\//, '').replace(/"/g, '');
   const etagSha = SHA256.test(etag) ? etag : null;
@@ -108,8 +124,10 @@ async function attempt(options: DownloadOptions, part: string): Promise<{ total:
   const total = rangeTotal !== undefined ? Number(rangeTotal) : length !== null ? start + Number(length) : (options.expectedSize ?? null);
   let received = start;
   options.onProgress?.({ receivedBytes: received, totalBytes: total });
-  // Each chunk is written as it arrives, before any error is seen: when the connection breaks off, every byte
-  // received is kept and the next attempt resumes after it.
+  // The cache folder is made only once there is something to put in it. Each chunk is written as it arrives,
+  // before any error is seen: when the connection breaks off, every byte received is kept and the next attempt
+  // resumes after it.
+  mkdirSync(dirname(part), { recursive: true });
   const file = openSync(part, resumed ? 'a' : 'w');
   try {
     await response.consume((chunk) => {
@@ -135,7 +153,6 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
     const sha = options.expectedSha256 ? await sha256Of(destination) : null;
     if (!options.expectedSha256 || sha === options.expectedSha256) return { path: destination, sizeBytes: sizeOf(destination), cached: true, sha256: sha };
   }
-  mkdirSync(dirname(destination), { recursive: true });
   const part = `${destination}.part`;
   const retries = options.retries ?? 3;
   let lastError: RetryableError | null = null;
@@ -149,6 +166,8 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
         lastError = error;
         continue;
       }
+      const kept = sizeOf(part);
+      if (error instanceof MathcoderError && error.kind === HOST_UNREACHABLE && kept > 0) throw new MathcoderError(HOST_UNREACHABLE, `${error.message}; ${kept} bytes are kept and the next run resumes from there`);
       throw error;
     }
     const size = sizeOf(part);

@@ -21,3 +21,15 @@ export function abortedError(signal: AbortSignal): MathcoderError {
 export function isErrorOfKind(error: unknown, kind: string): error is MathcoderError {
   return error instanceof MathcoderError && error.kind === kind;
 }
+
+/**
+ * A model server that stayed down, erred (5xx, 429) or hung through every retry: the request may succeed on
+ * another server serving the same model. A `backend` failure like any other for the solve loop.
+ */
+export class ServerUnavailableError extends MathcoderError {
+  override readonly name = 'ServerUnavailableError';
+
+  constructor(message: string) {
+    super(BACKEND_FAILURE, message);
+  }
+}

@@ -12,3 +12,5 @@ export { TgiBackend, type TgiOptions } from './http/tgi-backend.js';
 export { OpenAIChatBackend, type OpenAIChatOptions } from './http/openai-chat-backend.js';
 export { DEFAULT_HTTP_OPTIONS, type HttpOptions } from './http/http-request.js';
 export { startReplayServer, REPLAY_PROTOCOLS, type ReplayServer, type ReplayServerOptions, type ReplayProtocolName } from './replay-server/replay-server.js';
+export { ServerPool, type ServerStats, type ServerPoolOptions, type PoolServer } from './server-pool.js';
+export { isPooledBackend, type PooledBackend, type ServedListener } from './pooled-backend.js';

@@ -4,7 +4,8 @@
  * in what it returns. A chat backend (chat-types.ts) is the other kind: messages and tool calls.
  */
 
-export type BackendKind = 'embedded' | 'openai-completions' | 'tgi' | 'openai-chat';
+export const BACKEND_KINDS = ['embedded', 'openai-completions', 'tgi', 'openai-chat'] as const;
+export type BackendKind = (typeof BACKEND_KINDS)[number];
 
 export interface Sampling {
   /** 0 is greedy. */

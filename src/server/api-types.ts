@@ -1,7 +1,7 @@
-import type { DatasetMetrics, EvalRow, Flip, RunManifest } from '../eval/index.js';
+import type { DatasetMetrics, EvalRow, Flip, RunManifest, ServerMetrics, ShardSet } from '../eval/index.js';
 import type { GraderName } from '../grade/types.js';
 import type { CellStatus } from '../sandbox/types.js';
-import type { ExecutionRecord, StopReason } from '../solve/types.js';
+import type { ExecutionRecord, StopReason, TrajectoryBlock } from '../solve/types.js';
 
 /**
  * The HTTP API's response bodies: plain types shared by the server and the web app (which imports them as types
@@ -16,8 +16,8 @@ export interface DatasetAccuracy {
   readonly dataset: string;
   readonly rows: number;
   readonly accuracy: Readonly<Record<GraderName, number>>;
-  /** The paper's Table 2 accuracy (percent), when the run's model is in it. */
-  readonly paper: number | null;
+  /** The paper's Table 2 accuracy as a fraction (like `accuracy`), when the run's model is in it. */
+  readonly paperAccuracy: number | null;
 }
 
 /** A run in the list: what it is and its accuracy, or why it cannot be read. */
@@ -51,6 +51,10 @@ export interface RunDetail {
   readonly rows: number;
   /** Bytes of a last line torn by a crash (left out until the run is resumed). */
   readonly tornBytes: number;
+  /** With several model servers: what each did (empty otherwise). */
+  readonly servers: readonly ServerMetrics[];
+  /** When the run is shard folders merged: which shards are there, missing or unfinished. */
+  readonly shards: ShardSet | null;
 }
 
 /** One row of the problem list: enough to scan and filter, without the trajectory. */
@@ -67,6 +71,8 @@ export interface ProblemSummary {
   readonly correct: Readonly<Record<GraderName, boolean>>;
   readonly status: EvalRow['status'];
   readonly stopReason: StopReason;
+  /** The type of the trajectory's last block: what the graders read their answer from when it did not finish. */
+  readonly lastBlock: TrajectoryBlock['type'] | null;
   readonly rounds: number;
   readonly level: number | null;
   readonly subject: string | null;

@@ -1,5 +1,5 @@
 import type { DatasetMetrics, EvalRow, LoadedRun } from '../eval/index.js';
-import { executionCounts } from '../eval/index.js';
+import { executionCounts, serverMetrics } from '../eval/index.js';
 import { GRADER_NAMES, type GraderName } from '../grade/types.js';
 import type { StopReason } from '../solve/types.js';
 import type { ProblemDetail, ProblemPage, ProblemSummary, RunDetail, RunFacets, RunListItem } from './api-types.js';
@@ -24,6 +24,7 @@ function summarise(row: EvalRow): ProblemSummary {
     correct: byGrader((name) => row.grades[name]?.correct ?? false),
     status: row.status,
     stopReason: row.stop_reason,
+    lastBlock: row.blocks.at(-1)?.type ?? null,
     rounds: row.rounds,
     level: row.level ?? null,
     subject: row.subject ?? null,
@@ -37,10 +38,29 @@ function sortedUnique<T extends string | number>(values: Iterable<T | undefined>
 }
 
 /**
- * One run held in memory for browsing: its rows with their summaries and search text computed once, so that
- * filtering and paging 10,000+ rows is a scan of plain objects per request (a few milliseconds).
+ * A run's rows in dataset order: the datasets as the run lists them, each in the order of its file (rows of runs
+ * written before the position was recorded keep the order they finished in), samples in turn.
+ */
+export function datasetOrder(rows: readonly EvalRow[], datasets: readonly string[]): EvalRow[] {
+  const rank = new Map(datasets.map((name, index) => [name, index]));
+  for (const row of rows) if (!rank.has(row.dataset)) rank.set(row.dataset, rank.size);
+  const finished = new Map(rows.map((row, index) => [row, index]));
+  return [...rows].sort((a, b) => {
+    const byDataset = rank.get(a.dataset)! - rank.get(b.dataset)!;
+    if (byDataset !== 0) return byDataset;
+    const [first, second] = [a.index ?? Number.MAX_SAFE_INTEGER, b.index ?? Number.MAX_SAFE_INTEGER];
+    if (first !== second) return first - second;
+    return a.id === b.id ? a.sample - b.sample : finished.get(a)! - finished.get(b)!;
+  });
+}
+
+/**
+ * One run held in memory for browsing: its rows (in dataset order) with their summaries and search text computed
+ * once, so that filtering and paging 10,000+ rows is a scan of plain objects per request (a few milliseconds).
  */
 export class RunIndex {
+  /** The rows in dataset order: the order of every listing. */
+  private readonly ordered: readonly EvalRow[];
   private readonly summaries: ProblemSummary[];
   private readonly haystacks: string[];
   private readonly positionByKey: Map<string, number>;
@@ -51,11 +71,12 @@ export class RunIndex {
     readonly run: LoadedRun,
     readonly metrics: readonly DatasetMetrics[],
   ) {
-    this.summaries = run.rows.map(summarise);
-    this.haystacks = run.rows.map(searchText);
-    this.positionByKey = new Map(run.rows.map((row, index) => [row.key, index]));
+    this.ordered = datasetOrder(run.rows, run.manifest.config.datasets);
+    this.summaries = this.ordered.map(summarise);
+    this.haystacks = this.ordered.map(searchText);
+    this.positionByKey = new Map(this.ordered.map((row, index) => [row.key, index]));
     this.facets = {
-      datasets: [...new Set(run.rows.map((row) => row.dataset))],
+      datasets: [...new Set(this.ordered.map((row) => row.dataset))],
       subjects: sortedUnique(run.rows.map((row) => row.subject)),
       levels: sortedUnique(run.rows.map((row) => row.level)),
       stopReasons: sortedUnique<StopReason>(run.rows.map((row) => row.stop_reason)),
@@ -72,19 +93,30 @@ export class RunIndex {
       createdAt: manifest.createdAt,
       updatedAt: manifest.updatedAt ?? null,
       rows: this.run.rows.length,
-      datasets: this.metrics.map((metrics) => ({ dataset: metrics.dataset, rows: metrics.rows, accuracy: metrics.accuracy, paper: metrics.paper })),
+      datasets: this.metrics.map((metrics) => ({ dataset: metrics.dataset, rows: metrics.rows, accuracy: metrics.accuracy, paperAccuracy: metrics.paperAccuracy })),
       error: null,
     };
   }
 
   detail(): RunDetail {
-    return { id: this.id, dir: this.run.dir, manifest: this.run.manifest, metrics: this.metrics, facets: this.facets, rows: this.run.rows.length, tornBytes: this.run.tornBytes };
+    const { run } = this;
+    return {
+      id: this.id,
+      dir: run.dir,
+      manifest: run.manifest,
+      metrics: this.metrics,
+      facets: this.facets,
+      rows: run.rows.length,
+      tornBytes: run.tornBytes,
+      servers: serverMetrics(run.manifest.servers ?? []),
+      shards: run.shards ?? null,
+    };
   }
 
-  /** Positions (in run order) of the rows the filter keeps. */
+  /** Positions (in dataset order) of the rows the filter keeps. */
   private matching(filter: ProblemFilter): number[] {
     const positions: number[] = [];
-    const rows = this.run.rows;
+    const rows = this.ordered;
     for (let index = 0; index < rows.length; index += 1) if (matchesFilter(rows[index]!, this.haystacks[index]!, filter)) positions.push(index);
     return positions;
   }
@@ -101,13 +133,13 @@ export class RunIndex {
     if (index === undefined) return null;
     const positions = this.matching(filter);
     const at = positions.indexOf(index);
-    const keyAt = (position: number) => (position >= 0 && position < positions.length ? this.run.rows[positions[position]!]!.key : null);
-    if (at < 0) return { row: this.run.rows[index]!, position: null, total: positions.length, previous: null, next: keyAt(0) };
-    return { row: this.run.rows[index]!, position: at, total: positions.length, previous: keyAt(at - 1), next: keyAt(at + 1) };
+    const keyAt = (position: number) => (position >= 0 && position < positions.length ? this.ordered[positions[position]!]!.key : null);
+    if (at < 0) return { row: this.ordered[index]!, position: null, total: positions.length, previous: null, next: keyAt(0) };
+    return { row: this.ordered[index]!, position: at, total: positions.length, previous: keyAt(at - 1), next: keyAt(at + 1) };
   }
 
-  /** The run's rows, in run order (for comparing runs). */
+  /** The run's rows, in dataset order (for comparing runs). */
   rows(): readonly EvalRow[] {
-    return this.run.rows;
+    return this.ordered;
   }
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { MathcoderError, errorMessage } from '../errors.js';
 import { createApp, type AppOptions } from './create-app.js';
+import { isLoopback } from './loopback.js';
 
 export interface ServerOptions extends AppOptions {
   readonly host: string;
@@ -17,11 +18,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
-
-export function isLoopback(host: string): boolean {
-  return LOOPBACK_HOSTS.has(host) || host.startsWith('127.');
-}
+export { isLoopback };
 
 /**
  * Starts the API on `host:port`. Anything but a loopback address needs a token: the API runs code in the sandbox

@@ -1,17 +1,11 @@
-import { getSyntax, PYTHON_TOOL_SYSTEM_PROMPT, SYSTEM_PROMPTS } from '../format/index.js';
+import { SYSTEM_PROMPTS } from '../format/prompt.js';
+import { PYTHON_TOOL_SYSTEM_PROMPT } from '../format/python-tool.js';
+import { getSyntax } from '../format/syntax.js';
 import { GREEDY } from '../llm/types.js';
+import { DEFAULT_LIMITS } from './default-limits.js';
 import type { SolveLimits, SolveOptions } from './types.js';
 
-/** The released code's limits (SPEC 1.10, 2.1): 16 generation calls of at most 512 new tokens each. */
-export const DEFAULT_LIMITS: SolveLimits = Object.freeze({
-  maxRounds: 16,
-  maxTokensPerBlock: 512,
-  deadlineMs: null,
-  loopRepeats: 3,
-});
-
-/** The paper's limit: up to 32 LCE blocks. */
-export const PAPER_MAX_ROUNDS = 32;
+export { DEFAULT_LIMITS, PAPER_MAX_ROUNDS } from './default-limits.js';
 
 /** The chat backend's instructions: the same step-by-step solving, with the Python tool in place of code blocks. */
 export const CHAT_SYSTEM_PROMPT = PYTHON_TOOL_SYSTEM_PROMPT;

@@ -1,14 +1,8 @@
 import { MathcoderError } from '../errors.js';
 import { MATHCODER_SYNTAX, TOKENS, renderBlock, renderMessage, type Conversation } from '../format/index.js';
+import { LOSS_POLICIES, type LossPolicy } from './train-choices.js';
 
-/**
- * Which tokens carry the loss (SPEC 4.3). `paper`: only what the model writes, i.e. the assistant's text and code
- * blocks with their `<|endofblock|>` and the assistant's final `<|endofmessage|>`; system and user messages, the
- * `<|assistant|>` token and every `<|execution|>…<|endofblock|>` are masked. `all`: the released recipe
- * (mathllm-finetune's SFTTrainer without a collator), every token trained.
- */
-export const LOSS_POLICIES = ['paper', 'all'] as const;
-export type LossPolicy = (typeof LOSS_POLICIES)[number];
+export { LOSS_POLICIES, type LossPolicy };
 
 /** A stretch of the rendered conversation and whether its tokens are trained. */
 export interface LossSpan {

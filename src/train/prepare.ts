@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MathcoderError } from '../errors.js';
 import { SPECIAL_TOKENS } from '../format/index.js';
 import type { TextTokenizer } from '../tokenizer/index.js';
 import { readJsonl } from '../util/jsonl.js';
@@ -7,12 +8,10 @@ import type { LossPolicy } from './loss-spans.js';
 import { JsonlRowSink, ParquetRowSink, type PackedRowSink } from './packed-writers.js';
 import { SequencePacker, type PackedRow } from './sequence-packer.js';
 import { IGNORE_INDEX, tokenizeSample } from './tokenize-sample.js';
+import { PACKED_FILES, TOO_LONG_POLICIES, type TooLongPolicy } from './train-choices.js';
 import { readTrainingRow } from './training-row.js';
 
-export const TOO_LONG_POLICIES = ['drop', 'truncate'] as const;
-export type TooLongPolicy = (typeof TOO_LONG_POLICIES)[number];
-
-export const PACKED_FILES = { jsonl: 'train.jsonl', parquet: 'train.parquet', manifest: 'prepare.json' } as const;
+export { PACKED_FILES, TOO_LONG_POLICIES, type TooLongPolicy };
 
 export interface PrepareOptions {
   readonly inputs: readonly string[];
@@ -63,8 +62,9 @@ export interface PrepareManifest {
  */
 export async function prepareTrainingData(options: PrepareOptions): Promise<PrepareManifest> {
   mkdirSync(options.outDir, { recursive: true });
-  const sinks: PackedRowSink[] = [new JsonlRowSink(join(options.outDir, PACKED_FILES.jsonl))];
-  if (options.parquet) sinks.push(new ParquetRowSink(join(options.outDir, PACKED_FILES.parquet)));
+  const paths = [join(options.outDir, PACKED_FILES.jsonl), ...(options.parquet ? [join(options.outDir, PACKED_FILES.parquet)] : [])];
+  const sinks: PackedRowSink[] = [new JsonlRowSink(paths[0]!)];
+  if (options.parquet) sinks.push(new ParquetRowSink(paths[1]!));
   const stats: PrepareStats = {
     rows: 0,
     samples: 0,
@@ -111,9 +111,17 @@ export async function prepareTrainingData(options: PrepareOptions): Promise<Prep
       }
     }
     await emit(packer.finish());
-  } finally {
-    for (const sink of sinks) await sink.close();
+    if (stats.rows === 0) throw new MathcoderError('input', `${options.inputs.join(', ')} ${options.inputs.length === 1 ? 'holds' : 'hold'} no rows: nothing to prepare`);
+    if (stats.samples === 0) {
+      throw new MathcoderError('input', `none of the ${stats.rows} rows fits in ${options.contextLength} tokens (the longest has ${stats.longestSample}): raise --context-length, or keep them cut with --too-long truncate`);
+    }
+  } catch (error) {
+    // No half-written or empty data is left behind: a trainer must never read it.
+    for (const sink of sinks) await sink.close().catch(() => undefined);
+    for (const path of paths) rmSync(path, { force: true });
+    throw error;
   }
+  for (const sink of sinks) await sink.close();
   stats.trainedShare = stats.tokens === 0 ? 0 : stats.trainedTokens / stats.tokens;
   stats.packingEfficiency = stats.packedRows === 0 ? 0 : stats.tokens / (stats.packedRows * options.contextLength);
   const tokenizer = options.tokenizer;

@@ -8,7 +8,8 @@ export interface JsonlLine {
   readonly value: unknown;
 }
 
-function checkReadable(path: string): void {
+/** Fails with one line unless `path` is a file that exists (a folder, or nothing, is named as such). */
+export function checkReadable(path: string): void {
   if (!existsSync(path)) throw new MathcoderError('input', `cannot read ${path}: no such file`);
   if (statSync(path).isDirectory()) throw new MathcoderError('input', `cannot read ${path}: it is a directory, not a JSONL file`);
 }

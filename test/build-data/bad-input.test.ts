@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,19 +44,20 @@ describe('mathcoder data refuses bad input with one line', () => {
     await fails(['data', 'd1', '--seeds', seedDir, '--out', join(work, 'd1'), '--teacher', 'gpt-4o', '--teacher-base-url', 'http://127.0.0.1:1/v1'], /^mathcoder: data d1 needs a student: --student model\.gguf/m);
   });
 
-  it('a teacher that is down: the stage stops after failures in a row and says how to resume', async () => {
+  it('a teacher that is down: refused when it is connected, before the sandbox starts or the stage folder is made', async () => {
     const port = await closedPort();
     await fails(
-      ['data', 'd0', '--seeds', seedDir, '--out', join(work, 'd0-down'), '--teacher', 'gpt-4o', '--teacher-base-url', `http://127.0.0.1:${port}/v1`, '--retries', '0', '--concurrency', '1', '--samples', '3'],
-      /^mathcoder: d0 stopped early: the model server failed 5 times in a row \(last: cannot connect to http:\/\/127\.0\.0\.1:\d+ \(connection refused\): is the model server running there\?\); the rows so far are kept, run the same command again to resume$/m,
+      ['data', 'd0', '--seeds', seedDir, '--out', join(work, 'd0-down'), '--teacher', 'gpt-4o', '--teacher-base-url', `http://127.0.0.1:${port}/v1`, '--concurrency', '1', '--samples', '3'],
+      /^mathcoder: the teacher: cannot connect to http:\/\/127\.0\.0\.1:\d+ \(connection refused\): is the model server running there\?$/m,
     );
+    expect(existsSync(join(work, 'd0-down'))).toBe(false);
   });
 
   it('no seeds, and seeds that are not seed problems', async () => {
     await fails(['data', 'd0', '--seeds', join(work, 'nowhere'), '--out', join(work, 'd0'), '--teacher', 'gpt-4o'], /cannot read .*nowhere: no such file; make seeds with `mathcoder data seed --out DIR`/);
     const bad = join(work, 'bad-seeds.jsonl');
     writeFileSync(bad, '{"question": "What is 1 + 1?", "answer": "2"}\n');
-    await fails(['data', 'd0', '--seeds', bad, '--out', join(work, 'd0'), '--teacher', 'gpt-4o'], /bad-seeds\.jsonl:1: not a seed problem \(field id: .*\); make seeds with `mathcoder data seed`/);
+    await fails(['data', 'd0', '--seeds', bad, '--out', join(work, 'd0'), '--teacher', 'gpt-4o', '--teacher-base-url', 'http://127.0.0.1:1/v1'], /bad-seeds\.jsonl:1: not a seed problem \(field id: .*\); make seeds with `mathcoder data seed`/);
   });
 
   it('rows to clean without a question, and rows to export that do not render', async () => {

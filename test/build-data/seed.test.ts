@@ -107,6 +107,6 @@ describe('data seed', () => {
     const port = await closedPort();
     const result = await runCli(['data', 'seed', '--out', temporary(), '--sources', 'math', '--data-dir', DATA, '--test-sets', 'math'], { env: { HF_ENDPOINT: `http://127.0.0.1:${port}`, MATHCODER_CACHE: temporary() } });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`^mathcoder: the math training set: cannot reach 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\).*pass --math-train FILE, or put math/train\\.jsonl under --data-dir`));
+    expect(result.stderr).toMatch(new RegExp(`^mathcoder: the math training set: cannot reach 127\\.0\\.0\\.1:${port} \\(connection refused\\).*pass --math-train FILE, or put math/train\\.jsonl under --data-dir`));
   });
 });

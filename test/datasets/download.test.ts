@@ -78,7 +78,7 @@ describe('downloading a dataset from the hub', () => {
     servers.length = 0;
     const cacheDir = mkdtempSync(join(tmpdir(), 'mc-hub-'));
     await expect(loadDataset('math500', { dataDir: join(cacheDir, 'datasets'), hub: { endpoint, cacheDir }, retries: 0 })).rejects.toThrow(
-      /^math500: cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\): this machine may be offline; to work offline, put math\/math500\.jsonl under a folder and pass --data-dir/,
+      /^math500: cannot reach 127\.0\.0\.1:\d+ \(connection refused\); to work offline, put math\/math500\.jsonl under a folder and pass --data-dir/,
     );
   });
 });

@@ -62,6 +62,15 @@ describe('mathcoder eval on the tiny GGUF (llama.cpp in process)', () => {
     expect(loadRun(out).rows).toHaveLength(6);
   });
 
+  it('resumed on part of its datasets, still records all of them, and each invocation', async () => {
+    const part = await runCli(['eval', '--model', tinyModel, '--datasets', 'svamp', '--data-dir', dataDir, '--limit', '3', '--concurrency', '2', '--out', out]);
+    expect(part.code, part.stderr).toBe(0);
+    const { manifest } = loadRun(out);
+    expect(manifest.config.datasets).toEqual(['svamp', 'math']);
+    expect(manifest.invocations!.map((invocation) => invocation.datasets)).toEqual([['svamp', 'math'], ['svamp', 'math'], ['svamp']]);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('## math by level');
+  });
+
   it('refuses to mix in another config unless forced, and says what changed', async () => {
     const changed = await tinyEval(out, ['--temperature', '0.5', '--max-rounds', '8']);
     expect(changed.code).toBe(1);
@@ -104,16 +113,25 @@ describe('mathcoder report', () => {
 
     const json = await runCli(['report', a, '--format', 'json']);
     const [svamp] = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(svamp).toMatchObject({ dataset: 'svamp', rows: 6, model: 'mathcoder-cl-7b', paper: 70.7 });
+    expect(svamp).toMatchObject({ run: 'a', dataset: 'svamp', rows: 6, model: 'mathcoder-cl-7b', paperAccuracy: 0.707 });
     expect(Object.keys(svamp!.accuracy as object).sort()).toEqual(['mathcoder-compat', 'strict']);
 
     const csv = await runCli(['report', a, b, '--format', 'csv']);
-    expect(csv.stdout.split('\n')[0]).toBe('run,model,dataset,problems,rows,failed,accuracy_strict,accuracy_mathcoder-compat,paper');
+    expect(csv.stdout.split('\n')[0]).toBe(
+      'run,model,dataset,problems,rows,failed,accuracy_strict,accuracy_mathcoder-compat,paper_accuracy,samples,pass1,pass1_standard_error,no_answer,pass_at_samples,maj_at_samples',
+    );
+    // One unit in a row: every accuracy and rate, the paper's too, is a fraction.
+    expect(csv.stdout.split('\n')[1]).toMatch(/^a,mathcoder-cl-7b,svamp,6,6,0,[01]\.\d{4},[01]\.\d{4},0\.7070,1(,([01]\.\d{4})?){5}$/);
     expect(csv.stdout.trim().split('\n')).toHaveLength(3);
 
     const compared = await runCli(['report', a, b]);
     expect(compared.code, compared.stderr).toBe(0);
+    // One report with the two runs side by side, titled by the runs' names (not their temporary paths).
+    expect(compared.stdout.split('\n')[0]).toBe('# mathcoder evaluation: a vs b');
+    expect(compared.stdout).toContain('| dataset | A rows | A strict | A compat | A paper | B rows | B strict | B compat | B paper |');
+    expect(compared.stdout.match(/^# /gm)).toHaveLength(1);
     expect(compared.stdout).toContain('## Problems that flipped (strict grader, sample 0): 2');
+    expect(readFileSync(join(a, 'report.md'), 'utf8').split('\n')[0]).toBe('# mathcoder evaluation: a');
   });
 });
 
@@ -134,7 +152,7 @@ describe('bad input and failures', () => {
     writeFileSync(join(base, 'a-file'), '');
     const result = await tinyEval(join(base, 'a-file', 'run'));
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toMatch(/^mathcoder: cannot write the run folder .*a-file\/run: .*; choose another --out$/);
+    expect(result.stderr.trim()).toMatch(/^mathcoder: cannot create --out .*a-file\/run: .*a-file is a file$/);
   });
 
   it('stops on a full disk, keeping every row written, and resumes when there is room', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allAgree, groupAnswers, majorityAtK, passAtK, type AnswerEquivalence } from '../../src/eval/sampling-metrics.js';
+import { allAgree, averagedPassAt1, groupAnswers, hasAnswer, majorityAtK, meanWithStandardError, passAtK, type AnswerEquivalence } from '../../src/eval/sampling-metrics.js';
 
 /** Equivalence of simple numeric answers, standing in for the strict grader here (the grader has its own tests). */
 const numericallyEqual: AnswerEquivalence = async (a, b) => {
@@ -39,5 +39,32 @@ describe('majority voting by equivalence', () => {
     expect(await allAgree([{ answer: '1,000', correct: true }, { answer: '1000', correct: true }, { answer: '1000.0', correct: true }], numericallyEqual)).toBe(true);
     expect(await allAgree([{ answer: '2', correct: true }, { answer: null, correct: false }, { answer: '2', correct: true }], numericallyEqual)).toBe(false);
     expect(await allAgree([{ answer: '2', correct: true }, { answer: '3', correct: false }], numericallyEqual)).toBe(false);
+  });
+});
+
+describe('pass@1 averaged over samples', () => {
+  it('is the mean over problems of each problem\'s share of correct samples, with the standard error across problems', () => {
+    const right = { answer: '1', correct: true };
+    const wrong = { answer: '2', correct: false };
+    // Shares 1, 0.5, 0 and 0.5: mean 0.5, sample variance 1/6, standard error sqrt(1/6 / 4).
+    const result = averagedPassAt1([[right, right], [right, wrong], [wrong, { answer: null, correct: false }], [wrong, right]]);
+    expect(result).toMatchObject({ mean: 0.5, problems: 4 });
+    expect(result!.standardError).toBeCloseTo(Math.sqrt(1 / 6 / 4), 12);
+    expect(averagedPassAt1([[right]])).toEqual({ mean: 1, standardError: null, problems: 1 });
+    expect(averagedPassAt1([])).toBeNull();
+  });
+
+  it('reduces to the accuracy and its binomial standard error with one sample', () => {
+    const outcomes = [true, true, true, false, false].map((correct) => [{ answer: 'x', correct }]);
+    const result = meanWithStandardError(outcomes.map(([sample]) => (sample!.correct ? 1 : 0)));
+    expect(result!.mean).toBeCloseTo(0.6, 12);
+    expect(result!.standardError).toBeCloseTo(Math.sqrt((0.6 * 0.4) / 4), 12);
+    expect(averagedPassAt1(outcomes)).toEqual(result);
+  });
+
+  it('counts a sample without an answer as one without an answer, whatever its spaces', () => {
+    expect(hasAnswer({ answer: null, correct: false })).toBe(false);
+    expect(hasAnswer({ answer: '  ', correct: false })).toBe(false);
+    expect(hasAnswer({ answer: '0', correct: false })).toBe(true);
   });
 });

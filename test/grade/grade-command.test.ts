@@ -87,7 +87,7 @@ describe('mathcoder grade', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe(`mathcoder: ${bad}:2: missing or bad field completion (rows need ground_truth.answer and completion, or reference and completion)`);
     const grader = await mathcoder('grade', bad, '--grader', 'lenient');
-    expect(grader.stderr.trim()).toBe('mathcoder: --grader must be strict, mathcoder-compat or both, got "lenient"');
+    expect(grader.stderr.trim()).toBe("mathcoder: option '--grader <name>' argument 'lenient' is invalid. Allowed choices are strict, mathcoder-compat, both.");
     const dataset = await mathcoder('grade', bad, '--dataset', 'gsm8');
     expect(dataset.stderr.trim()).toMatch(/^mathcoder: unknown dataset "gsm8" \(did you mean gsm8k\?\); known: gsm8k, math, svamp, mathematics, simuleq, math500, asdiv, gsm-hard, mawps$/);
   });

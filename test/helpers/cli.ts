@@ -13,12 +13,12 @@ export interface CliResult {
 }
 
 /**
- * Runs `mathcoder ARGS` and collects its output. The command is killed after `timeoutMs` (10 minutes unless
- * given): a deadline for a hang, never for a slow machine.
+ * Runs `mathcoder ARGS` and collects its output; `nodeArgs` go to Node before the CLI (e.g. `--import` hooks). The
+ * command is killed after `timeoutMs` (10 minutes unless given): a deadline for a hang, never for a slow machine.
  */
-export function runCli(args: readonly string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(args: readonly string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number; nodeArgs?: readonly string[] } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

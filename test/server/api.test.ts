@@ -127,15 +127,15 @@ afterAll(async () => {
 });
 
 describe('runs', () => {
-  it('lists runs, serves metrics, pages and filters problems as results.jsonl holds them', async () => {
+  it('lists runs, serves metrics, pages and filters problems in dataset order', async () => {
     const server = await serve();
     const rows = readRows(runDir);
     const wrong = rows.filter((row) => !row.grades.strict.correct);
-    const list = (await (await fetch(new URL('/v1/runs', server.url))).json()) as { runs: Array<{ id: string; rows: number; datasets: Array<{ accuracy: { strict: number }; paper: number }> }> };
+    const list = (await (await fetch(new URL('/v1/runs', server.url))).json()) as { runs: Array<{ id: string; rows: number; datasets: Array<{ accuracy: { strict: number }; paperAccuracy: number }> }> };
     expect(list.runs).toHaveLength(1);
     expect(list.runs[0]).toMatchObject({ id: 'svamp', rows: 20 });
     expect(list.runs[0]!.datasets[0]!.accuracy.strict).toBeCloseTo((rows.length - wrong.length) / rows.length);
-    expect(list.runs[0]!.datasets[0]!.paper).toBe(70.7);
+    expect(list.runs[0]!.datasets[0]!.paperAccuracy).toBe(0.707);
 
     const page = (await (await fetch(new URL('/v1/runs/svamp/problems?offset=5&limit=5', server.url))).json()) as { total: number; items: Array<{ key: string }> };
     expect(page.total).toBe(20);

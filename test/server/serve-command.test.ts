@@ -43,7 +43,7 @@ describe('mathcoder serve and view', () => {
     const empty = join(temporary.folder, 'empty');
     mkdirSync(empty);
     const cases: Array<[string[], RegExp]> = [
-      [['view', join(temporary.folder, 'missing')], /^mathcoder: .*missing is not a folder: give run folders \(made by mathcoder eval --out DIR\)\n$/],
+      [['view', join(temporary.folder, 'missing')], /^mathcoder: run folder .*missing: no such folder\n$/],
       [['view', empty], /^mathcoder: .*empty is not a run folder: it has no manifest\.json, and neither have its subfolders/],
       [['serve', '--host', '0.0.0.0', '--port', '0'], /^mathcoder: binding to 0\.0\.0\.0 lets other machines run code in the sandbox: give a bearer token with --token-file FILE \(or MATHCODER_TOKEN\)\n$/],
       [['serve', '--token-file', join(temporary.folder, 'no-token'), '--port', '0'], /^mathcoder: cannot read --token-file .*no-token: no such file\n$/],
@@ -56,6 +56,6 @@ describe('mathcoder serve and view', () => {
     }
     const badPort = await runCli(['serve', '--port', '70000']);
     expect(badPort.code).toBe(1);
-    expect(badPort.stderr).toMatch(/^error: option '--port <n>' argument '70000' is invalid\. --port must be a port number \(0 takes a free one\)\./);
+    expect(badPort.stderr).toBe("mathcoder: option '--port <n>' argument '70000' is invalid. --port must be a port number from 0 to 65535 (0 takes a free one).\n");
   });
 });

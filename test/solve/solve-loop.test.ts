@@ -114,6 +114,11 @@ describe('the chat loop with a python tool', () => {
     ];
     const seen: unknown[] = [];
     const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+      // The backend asks for the served models when it connects.
+      if (request.method === 'GET' && request.url?.endsWith('/models')) {
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'teacher', object: 'model' }] }));
+        return;
+      }
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,9 +41,10 @@ describe('mathcoder train', () => {
   });
 
   it('launch --dry-run: resolves the paper plan for 2 nodes × 8 GPUs and names what the Python lacks', () => {
-    const run = mathcoder(['train', 'launch', data, '--model', 'meta-llama/Llama-2-7b-hf', '--output-dir', join(folder, 'run'), '--nodes', '2', '--main-process-ip', '10.0.0.1', '--python', '/usr/bin/python3', '--dry-run']);
+    const run = mathcoder(['train', 'launch', data, '--model', 'meta-llama/Llama-2-7b-hf', '--out', join(folder, 'run'), '--nodes', '2', '--main-process-ip', '10.0.0.1', '--python', '/usr/bin/python3', '--dry-run']);
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toContain('batch: global 128 = per-device 4 × gradient accumulation 2 × 16 GPU(s)');
+    expect(run.stdout).toContain('model: meta-llama/Llama-2-7b-hf on 2 nodes × 8 GPUs, DeepSpeed ZeRO-3');
+    expect(run.stdout).toContain('batch: global 128 = per-device 4 × gradient accumulation 2 × 16 GPUs');
     expect(run.stdout).toMatch(/schedule: lr 0.00002, cosine, 50 warm-up steps, 3 epochs/);
     expect(run.stdout).toContain('DeepSpeed ZeRO-3');
     expect(run.stdout).toContain('at ids 32000-32007, embedding rows set to the mean of the old rows by token id');
@@ -54,13 +55,25 @@ describe('mathcoder train', () => {
     expect(uneven.stderr.trim()).toBe('mathcoder: --global-batch 128 is not a multiple of --per-device-batch 4 × 3 GPUs (12); change one of them');
   });
 
-  it('launch --run: refuses a Python without transformers, and trains the tiny model on CPU end to end', () => {
-    const refused = mathcoder(['train', 'launch', data, '--model', 'meta-llama/Llama-2-7b-hf', '--output-dir', join(folder, 'run'), '--engine', 'fsdp', '--python', '/usr/bin/python3', '--run']);
+  it('launch --run: refuses a Python without transformers, and trains the tiny model on CPU end to end', { timeout: 240_000 }, () => {
+    const refused = mathcoder(['train', 'launch', data, '--model', 'meta-llama/Llama-2-7b-hf', '--out', join(folder, 'run'), '--engine', 'fsdp', '--python', '/usr/bin/python3', '--run']);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/^mathcoder: cannot start training with \/usr\/bin\/python3: missing .*transformers.*accelerate/);
     const output = join(folder, 'tiny');
-    const run = mathcoder(['train', 'launch', data, '--model', 'tiny-llama', '--output-dir', output, '--python', '/usr/bin/python3', '--per-device-batch', '2', '--global-batch', '2', '--learning-rate', '0.003', '--warmup-steps', '1', '--max-steps', '3', '--run']);
+    // A python3 without torch first on PATH: training takes the interpreter the sandbox finds (/usr/bin/python3, which
+    // the set-up gave torch), not the first python3 on PATH.
+    const bin = join(folder, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'python3'), '#!/bin/sh\necho "not this python" >&2\nexit 3\n', { mode: 0o755 });
+    const run = mathcoder(['train', 'launch', data, '--model', 'tiny-llama', '--out', output, '--per-device-batch', '2', '--global-batch', '2', '--learning-rate', '0.003', '--warmup-steps', '1', '--max-steps', '3', '--run'], {
+      PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+    });
     expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain("model: tiny-llama on this machine's CPU (one process, plain PyTorch)");
+    expect(run.stdout).toContain('× gradient accumulation 1 × 1 process;');
+    expect(run.stdout).toMatch(/^environment: \/usr\/bin\/python3 \(Python 3/m);
+    // Progress while it trains: step, loss and tokens per second (one line per update off a terminal).
+    expect(run.stderr).toMatch(/^train: 3\/3 steps loss \d+\.\d{4} tokens\/s \d+/m);
     const metrics = readFileSync(join(output, 'launch', 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { step: number; loss: number });
     expect(metrics.map((entry) => entry.step)).toEqual([1, 2, 3]);
     expect(readFileSync(join(output, 'launch', 'accelerate.yaml'), 'utf8')).toContain('distributed_type: "DEEPSPEED"');

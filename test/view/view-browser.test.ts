@@ -8,7 +8,7 @@ import { startCli } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/shared.js';
 import { SIX_TIMES_SEVEN, scriptedTranscript } from '../helpers/tiny-gguf-scripts.js';
 import { writeTinyGguf } from '../helpers/tiny-gguf.js';
-import { MATH_TRAJECTORIES, SVAMP_TRAJECTORIES, makeReplayRun, readRows, temporaryFolder } from '../server/replay-runs.js';
+import { MATHEMATICS_TRAJECTORIES, MATH_TRAJECTORIES, SVAMP_TRAJECTORIES, makeReplayRun, readRows, temporaryFolder } from '../server/replay-runs.js';
 import { launchBrowser, type Browser } from './browser.js';
 
 /** Screenshots of every page the tests visit, for a person to look at (test-output/ is git-ignored). */
@@ -35,13 +35,15 @@ async function open(path: string): Promise<void> {
 beforeAll(async () => {
   if (!existsSync(join(REPO_ROOT, 'dist', 'view', 'index.html'))) throw new Error('the web app is not built: run npm run build first');
   mkdirSync(SCREENSHOTS, { recursive: true });
-  // Three real runs from the published trajectories: SVAMP, SVAMP cut to one round (its answers flip), MATH.
+  // Real runs from the published trajectories: SVAMP, SVAMP cut to one round (its answers flip), MATH, and the
+  // first 18 Mathematics problems (products written `4*y`, powers `p**2`, and a row stopped by max_rounds).
   await Promise.all([
     makeReplayRun(join(runsDir, 'svamp'), SVAMP_TRAJECTORIES, 30),
     makeReplayRun(join(runsDir, 'svamp-one-round'), SVAMP_TRAJECTORIES, 30, ['--max-rounds', '1']),
     makeReplayRun(join(runsDir, 'math'), MATH_TRAJECTORIES, 30),
+    makeReplayRun(join(runsDir, 'mathematics'), MATHEMATICS_TRAJECTORIES, 18),
   ]);
-  for (const name of ['svamp', 'svamp-one-round', 'math']) rows[name] = readRows(join(runsDir, name));
+  for (const name of ['svamp', 'svamp-one-round', 'math', 'mathematics']) rows[name] = readRows(join(runsDir, name));
   const model = join(temporary.folder, 'six-times-seven.gguf');
   writeTinyGguf({ path: model, transcripts: [scriptedTranscript(SIX_TIMES_SEVEN)] });
   const started = await startCli(['view', runsDir, '--model', model, '--port', '0']);
@@ -82,6 +84,8 @@ describe('mathcoder view in Chromium', () => {
     await expect(page.getByTestId('paper-svamp').textContent()).resolves.toBe('70.7%');
     await expect(page.locator('[data-testid=chart-stop-reasons] canvas').count()).resolves.toBe(1);
     await expect(page.locator('[data-testid=chart-rounds] canvas').count()).resolves.toBe(1);
+    // One sample per problem: pass@1 is the strict accuracy, with its standard error.
+    await expect(page.getByTestId('pass1').textContent()).resolves.toMatch(new RegExp(`^pass@1 ${percent(strict, svamp.length).replace('.', '\\.')} ± [\\d.]+% over ${svamp.length} problems$`));
     await screenshot('run-svamp');
 
     const math = rows.math!;
@@ -94,11 +98,15 @@ describe('mathcoder view in Chromium', () => {
     await screenshot('run-math');
   });
 
-  it('filters the problem list to the wrong answers, and searches it', async () => {
+  it('lists the problems in dataset order, filters them to the wrong answers, and searches them', async () => {
     const svamp = rows.svamp!;
     const wrong = svamp.filter((row) => !row.grades.strict.correct);
     await open('/runs/svamp/problems');
     await expect(page.getByTestId('problem-count').getAttribute('data-total')).resolves.toBe(String(svamp.length));
+    // The order of the dataset's file (not the order the pipelines finished in).
+    const listed = await page.locator('[data-testid=problem-table] tbody tr').evaluateAll((elements) => elements.map((element) => element.getAttribute('data-key')));
+    expect(listed).toEqual(svamp.map((row) => row.key));
+    expect(svamp.map((row) => row.index)).toEqual(svamp.map((_, index) => index));
     await page.getByTestId('filter-correct').selectOption('false');
     await page.locator(`[data-testid=problem-count][data-total="${wrong.length}"]`).waitFor();
     await expect(page.locator('[data-testid=problem-table] tbody tr').count()).resolves.toBe(wrong.length);
@@ -157,6 +165,61 @@ describe('mathcoder view in Chromium', () => {
     await expect(page.locator('[data-testid=side-by-side] [data-testid=trajectory]').count()).resolves.toBe(2);
     await expect(page.locator('[data-testid=side-svamp] [data-testid=block-code]').count()).resolves.toBeGreaterThan(0);
     await screenshot('compare');
+  });
+
+  it('shows a Mathematics question as text with its math: products and powers stay as written', async () => {
+    const row = rows.mathematics!.find((candidate) => /\d\*[a-z]/.test(candidate.question) && candidate.question.includes('**')) ?? rows.mathematics!.find((candidate) => /\d\*[a-z].*\d\*[a-z]/.test(candidate.question))!;
+    await open(`/runs/mathematics/problems/${encodeURIComponent(row.key)}`);
+    const question = page.getByTestId('question');
+    await question.waitFor();
+    await expect(question.textContent()).resolves.toBe(row.question.trim());
+    await expect(question.locator('em, strong, h1, h2, li').count()).resolves.toBe(0);
+    await open('/runs/mathematics/problems');
+    await page.locator(`[data-testid=problem-table] tr[data-key="${row.key}"]`).waitFor();
+    await expect(page.locator(`[data-testid=problem-table] tr[data-key="${row.key}"] .question-cell em, [data-testid=problem-table] tr[data-key="${row.key}"] .question-cell strong`).count()).resolves.toBe(0);
+    await screenshot('problem-mathematics');
+  });
+
+  it('shows no answer, not program output, for a row that stopped at max_rounds', async () => {
+    const row = rows.mathematics!.find((candidate) => candidate.stop_reason === 'max_rounds' && candidate.blocks.at(-1)?.type !== 'text');
+    expect(row, 'the first 18 Mathematics problems include one that ran out of rounds').toBeDefined();
+    await open(`/runs/mathematics/problems/${encodeURIComponent(row!.key)}`);
+    const panel = page.getByTestId('answer-panel');
+    await panel.waitFor();
+    await expect(panel.getByTestId('no-answer').count()).resolves.toBe(2);
+    const text = (await panel.textContent()) ?? '';
+    expect(text).toContain('no answer (max_rounds)');
+    expect(text).not.toMatch(/Traceback|-{10}|Error\b/);
+    await open('/runs/mathematics/problems?stop_reason=max_rounds');
+    await page.locator(`[data-testid=problem-table] tr[data-key="${row!.key}"] [data-testid=no-answer]`).waitFor();
+    await screenshot('problem-max-rounds');
+  });
+
+  it('charts every number of rounds up to the largest, the empty ones too', async () => {
+    const counts = rows.mathematics!.map((row) => row.rounds);
+    const largest = Math.max(...counts);
+    expect(new Set(counts).size, 'some round counts between 1 and the largest are taken by no problem').toBeLessThan(largest);
+    await open('/runs/mathematics');
+    await page.getByTestId('chart-rounds').waitFor();
+    const labels = await page.getByTestId('chart-rounds').getAttribute('data-labels');
+    expect(labels).toBe(Array.from({ length: largest }, (_, index) => String(index + 1)).join(','));
+  });
+
+  it('says that comparing needs two runs when the server has one', async () => {
+    // The server is asked for its runs; here it answers with one of them only.
+    await page.route('**/v1/runs', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { runs: Array<{ id: string }> };
+      await route.fulfill({ response, json: { ...body, runs: body.runs.filter((run) => run.id === 'svamp') } });
+    });
+    try {
+      await open('/compare');
+      await expect(page.getByTestId('compare-needs-two').textContent()).resolves.toMatch(/Comparing needs two runs, and this server shows only one \(svamp\)/);
+      await expect(page.getByTestId('compare-a').count()).resolves.toBe(0);
+      await screenshot('compare-one-run');
+    } finally {
+      await page.unroute('**/v1/runs');
+    }
   });
 
   it('streams a live solve from the tiny model in the playground, and re-runs an edited cell', async () => {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 
 export type * from '../../src/server/api-types.js';
-export type { DatasetMetrics, EvalRow, Flip, RunManifest } from '../../src/eval/index.js';
+export type { DatasetMetrics, EvalRow, Flip, RunManifest, ServerMetrics, ShardSet } from '../../src/eval/index.js';
 export type { TrajectoryBlock } from '../../src/solve/types.js';
 
 const TOKEN_KEY = 'mathcoder-token';

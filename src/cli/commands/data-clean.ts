@@ -1,15 +1,10 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { Option, type Command } from 'commander';
-import { cleanReport, cleanReportMarkdown } from '../../build-data/clean-report.js';
-import { NEAR_DUPLICATE_THRESHOLD, cleanRows } from '../../build-data/clean-rows.js';
-import { DECONTAMINATION_RULES, type DecontaminationRule } from '../../build-data/contamination.js';
-import { MathcoderError } from '../../errors.js';
-import { createProgress, type ProgressReporter } from '../../util/progress.js';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { DECONTAMINATION_RULES, NEAR_DUPLICATE_THRESHOLD, type DecontaminationRule } from '../../build-data/clean-choices.js';
+import { distinctFiles, inputRowFiles, outputFile } from '../input-checks.js';
 import { runCommand } from '../run-command.js';
-import { addTestSetFlags, testSetsFromFlags, type TestSetFlags } from './data-test-sets.js';
+import { addTestSetFlags, checkTestSetFlags, type TestSetFlags } from './data-test-sets.js';
 
-interface CleanFlags extends TestSetFlags {
+export interface CleanFlags extends TestSetFlags {
   readonly out: string;
   readonly removed: string;
   readonly report?: string;
@@ -21,9 +16,14 @@ interface CleanFlags extends TestSetFlags {
 function fraction(name: string): (value: string) => number {
   return (value) => {
     const number = Number(value);
-    if (!Number.isFinite(number) || number < 0 || number >= 1) throw new MathcoderError('input', `${name} must be a number in [0, 1)`);
+    if (value.trim() === '' || !Number.isFinite(number) || number < 0 || number >= 1) throw new InvalidArgumentError(`${name} must be a number in [0, 1).`);
     return number;
   };
+}
+
+/** The report's path: --report, or OUT with .report.md. */
+export function cleanReportPath(flags: Pick<CleanFlags, 'out' | 'report'>): string {
+  return flags.report ?? `${flags.out.replace(/\.jsonl$/, '')}.report.md`;
 }
 
 export function registerDataCleanCommand(data: Command): void {
@@ -40,28 +40,13 @@ export function registerDataCleanCommand(data: Command): void {
       .option('--near-duplicate <j>', 'word 3-gram Jaccard above which two questions of the set are near duplicates', fraction('--near-duplicate'), NEAR_DUPLICATE_THRESHOLD),
   ).action((inputs: string[], flags: CleanFlags) =>
     runCommand(async () => {
-      const tests = await testSetsFromFlags(flags);
-      let bar: ProgressReporter | null = null;
-      const outcome = await cleanRows({
-        inputs,
-        keptPath: resolve(flags.out),
-        removedPath: resolve(flags.removed),
-        tests: tests.problems,
-        rule: flags.rule,
-        ...(flags.threshold === undefined ? {} : { threshold: flags.threshold }),
-        nearDuplicateThreshold: flags.nearDuplicate,
-        onProgress: (done, total, removed) => {
-          bar ??= createProgress({ label: 'clean', total, unit: 'rows', fieldNames: ['removed'] });
-          bar.update(done, { removed: String(removed) });
-        },
-      }).finally(() => (bar as ProgressReporter | null)?.stop());
-      const report = cleanReport(outcome, flags.rule, flags.threshold, tests.records.map((record) => ({ name: record.name, problems: record.problems })));
-      const reportPath = resolve(flags.report ?? `${flags.out.replace(/\.jsonl$/, '')}.report.md`);
-      const markdown = cleanReportMarkdown(report, outcome);
-      writeFileSync(reportPath, markdown);
-      writeFileSync(reportPath.replace(/\.md$/, '') + '.json', JSON.stringify(report, null, 2) + '\n');
-      const reasons = Object.entries(report.byReason).map(([reason, count]) => `${count} ${reason}`).join(', ');
-      console.log(`kept ${report.kept} of ${report.rows} rows in ${flags.out}; removed ${report.removed}${reasons ? ` (${reasons})` : ''} in ${flags.removed}; report: ${reportPath}`);
+      inputRowFiles(inputs, 'rows to clean');
+      const report = cleanReportPath(flags);
+      for (const [flag, path] of [['--out', flags.out], ['--removed', flags.removed], ['--report', report]] as const) outputFile(path, flag);
+      distinctFiles({ '--out': flags.out, '--removed': flags.removed, '--report': report, ...Object.fromEntries(inputs.map((input, index) => [`input ${index + 1}`, input])) });
+      checkTestSetFlags(flags);
+      const { runClean } = await import('./data-clean-run.js');
+      await runClean(inputs, flags);
     }),
   );
 }

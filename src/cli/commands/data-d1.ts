@@ -1,13 +1,9 @@
-import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { D1_FILES, runD1 } from '../../build-data/run-d1.js';
-import { d1StatsMarkdown } from '../../build-data/stats-report.js';
-import { positiveInteger, runCommand } from '../run-command.js';
-import { addModelFlags, addSharedModelFlags, connectModel, roleFlags, type SharedModelFlags } from './data-model-flags.js';
-import { nonNegativeInteger, nonNegativeNumber } from '../run-command.js';
-import { addStageFlags, prices, readSeeds, runStage, samplingSettings, solveSettings, trainPrompt, withModels, type StageFlags } from './data-flags.js';
+import { nonNegativeInteger, nonNegativeNumber, positiveInteger, runCommand } from '../run-command.js';
+import { addStageFlags, checkStageInput, type StageFlags } from './data-flags.js';
+import { addModelFlags, addSharedModelFlags, type SharedModelFlags } from './data-model-flags.js';
 
-interface D1Flags extends StageFlags, SharedModelFlags {
+export interface D1Flags extends StageFlags, SharedModelFlags {
   readonly problems: number;
   readonly pairSeed: number;
   readonly interpolationTemperature: number;
@@ -29,48 +25,13 @@ export function registerDataD1Command(data: Command): void {
     .option('--judge-filter', 'keep only new problems judged harder than the GSM8K source and easier than the MATH source (implies --judge)')
     .addOption(new Option('--keep <which>', 'which of the n agreeing solutions become training examples').choices(['one', 'all']).default('all'));
   addSharedModelFlags(addModelFlags(addModelFlags(addStageFlags(command, { samples: 3, temperature: 0.7 }), 'teacher'), 'student')).action((flags: D1Flags & Record<string, unknown>) =>
-    runCommand(async () => {
-      const outDir = resolve(flags.out);
-      const manifestPath = join(outDir, D1_FILES.manifest);
-      const teacherFlags = roleFlags(flags, 'teacher');
-      const studentFlags = roleFlags(flags, 'student');
-      const { seeds, input } = await readSeeds(flags.seeds);
-      const connect = (role: 'teacher' | 'student') => () =>
-        connectModel(role, role === 'teacher' ? teacherFlags : studentFlags, flags, { command: 'd1', manifestPath, sequences: flags.concurrency });
-      const judge = Boolean(flags.judge || flags.judgeFilter);
-      await withModels([connect('teacher'), connect('student')], ([teacher, student]) =>
-        runStage(
-          'd1',
-          'problems',
-          flags,
-          (hooks) =>
-            runD1({
-              ...hooks,
-              outDir,
-              seeds,
-              inputs: [input],
-              config: {
-                problems: flags.problems,
-                pairSeed: flags.pairSeed,
-                concurrency: flags.concurrency,
-                interpolation: { maxTokens: flags.interpolationMaxTokens, temperature: flags.interpolationTemperature, topP: 1, seed: flags.seed },
-                teacherSyntax: teacherFlags.syntax,
-                judge: { enabled: judge, filter: Boolean(flags.judgeFilter), maxTokens: 256 },
-                samples: flags.samples,
-                keep: flags.keep,
-                sampling: samplingSettings(flags),
-                solve: solveSettings(flags, studentFlags.syntax),
-                train: trainPrompt(flags),
-                prices: prices(flags),
-              },
-              teacher: teacher!.backend,
-              teacherIdentity: teacher!.identity,
-              student: student!.backend,
-              studentIdentity: student!.identity,
-            }),
-          (outcome) => d1StatsMarkdown(outcome.stats, outDir),
-        ),
-      );
-    }),
+    runCommand(
+      async () => {
+        const seeds = await checkStageInput(flags, 'd1', ['teacher', 'student']);
+        const { runD1Stage } = await import('./data-d1-run.js');
+        await runD1Stage(flags, seeds);
+      },
+      { outputFolders: [flags.out] },
+    ),
   );
 }

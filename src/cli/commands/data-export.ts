@@ -1,17 +1,17 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { exportRows } from '../../build-data/export-rows.js';
-import { exportStatsMarkdown } from '../../build-data/stats-report.js';
-import { createProgress, type ProgressReporter } from '../../util/progress.js';
+import { distinctFiles, inputRowFiles, outputFile } from '../input-checks.js';
 import { runCommand } from '../run-command.js';
-import { tokenizerFromFlag } from '../tokenizer-flag.js';
 
-interface ExportFlags {
+export interface ExportFlags {
   readonly out: string;
   readonly stats?: string;
   readonly tokenizer: string;
   readonly messagesOnly?: boolean;
+}
+
+/** The stats report's path: --stats, or OUT with .stats.md. */
+export function exportStatsPath(flags: Pick<ExportFlags, 'out' | 'stats'>): string {
+  return flags.stats ?? `${flags.out.replace(/\.jsonl$/, '')}.stats.md`;
 }
 
 export function registerDataExportCommand(data: Command): void {
@@ -25,24 +25,13 @@ export function registerDataExportCommand(data: Command): void {
     .option('--messages-only', 'write only id and messages (as the released file), not the source and provenance of each row')
     .action((inputs: string[], flags: ExportFlags) =>
       runCommand(async () => {
-        const tokenizer = tokenizerFromFlag(flags.tokenizer);
-        let bar: ProgressReporter | null = null;
-        const stats = await exportRows({
-          inputs,
-          outPath: resolve(flags.out),
-          tokenizer,
-          messagesOnly: Boolean(flags.messagesOnly),
-          onProgress: (done, total) => {
-            bar ??= createProgress({ label: 'export', total, unit: 'rows' });
-            bar.update(done);
-          },
-        }).finally(() => (bar as ProgressReporter | null)?.stop());
-        const statsPath = resolve(flags.stats ?? `${flags.out.replace(/\.jsonl$/, '')}.stats.md`);
-        const markdown = exportStatsMarkdown(stats, flags.out);
-        writeFileSync(statsPath, markdown);
-        writeFileSync(statsPath.replace(/\.md$/, '') + '.json', JSON.stringify(stats, null, 2) + '\n');
-        process.stdout.write(markdown);
-        process.stderr.write(`wrote ${stats.rows} rows to ${flags.out}; stats: ${statsPath}\n`);
+        inputRowFiles(inputs, 'training examples');
+        const stats = exportStatsPath(flags);
+        outputFile(flags.out);
+        outputFile(stats, '--stats');
+        distinctFiles({ '--out': flags.out, '--stats': stats, ...Object.fromEntries(inputs.map((input, index) => [`input ${index + 1}`, input])) });
+        const { runExport } = await import('./data-export-run.js');
+        await runExport(inputs, flags);
       }),
     );
 }

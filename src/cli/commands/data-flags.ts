@@ -1,24 +1,16 @@
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { SEED_FILES } from '../../build-data/build-seeds.js';
-import { GPT4_PRICES, type Prices } from '../../build-data/d0-stats.js';
-import { parseSeedProblem, type SeedProblem } from '../../build-data/seed-problem.js';
-import type { SamplingSettings, SolveSettings } from '../../build-data/solution-attempt.js';
-import type { StageInput } from '../../build-data/stage-manifest.js';
-import type { StageOutcome, StageProgress } from '../../build-data/stage-run.js';
-import type { TrainPrompt } from '../../build-data/training-example.js';
-import { sha256OfFile } from '../../eval/run-manifest.js';
+import { GPT4_PRICES } from '../../build-data/d0-stats.js';
+import { SEED_FILES } from '../../build-data/seed-names.js';
 import { MathcoderError } from '../../errors.js';
-import { SYSTEM_PROMPTS, type SyntaxName } from '../../format/index.js';
-import { readJsonlSync } from '../../util/jsonl.js';
-import { createProgress, type ProgressReporter } from '../../util/progress.js';
+import { inputRowFiles, outputFolder } from '../input-checks.js';
 import { nonNegativeNumber, positiveInteger } from '../run-command.js';
-import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
-import { addSandboxFlags, cellTimeoutMs, startSandbox, type SandboxFlagValues } from '../sandbox-flags.js';
-import { addSolveFlags, promptSettings, solveLimits, type SolveFlagValues } from '../solve-flags.js';
-import type { ConnectedModel } from './data-model-flags.js';
+import { addSandboxFlags, checkSandboxFlags, type SandboxFlagValues } from '../sandbox-flags.js';
+import { addSolveFlags, type SolveFlagValues } from '../solve-flags.js';
+import { checkRoleModel, checkRoleReachable, roleFlags, type ModelRole } from './data-model-flags.js';
+import type { StageSeeds } from './data-seeds.js';
 
 /** The flags d0 and d1 share: the stage folder, concurrency, the solve loop's limits, sampling, prices. */
 
@@ -47,116 +39,24 @@ export interface StageFlags extends SandboxFlagValues, SolveFlagValues {
   readonly priceCompletion: number;
 }
 
-export function solveSettings(flags: StageFlags, syntax: SyntaxName): SolveSettings {
-  return {
-    syntax,
-    ...promptSettings(flags, syntax),
-    chatSystem: null,
-    ...solveLimits(flags),
-    cellTimeoutMs: cellTimeoutMs(flags, syntax),
-  };
-}
-
-export function samplingSettings(flags: StageFlags): SamplingSettings {
-  return { temperature: flags.temperature, topP: flags.topP, seed: flags.seed };
-}
-
-export function trainPrompt(flags: StageFlags): TrainPrompt {
-  return { system: SYSTEM_PROMPTS[flags.system ?? 'data'], querySuffix: '\n' };
-}
-
-export function prices(flags: StageFlags): Prices {
-  return { promptPerMillion: flags.pricePrompt, completionPerMillion: flags.priceCompletion };
-}
-
-/** The seed problems of `--seeds` (a seed folder or its seeds.jsonl), with the file's hash for the manifest. */
-export async function readSeeds(path: string): Promise<{ seeds: SeedProblem[]; input: StageInput }> {
-  const file = existsSync(path) && statSync(path).isDirectory() ? join(path, SEED_FILES.seeds) : path;
-  if (!existsSync(file)) throw new MathcoderError('input', `cannot read ${file}: no such file; make seeds with \`mathcoder data seed --out DIR\` and pass --seeds DIR`);
-  const seeds = readJsonlSync(file).map(({ lineNumber, value }) => parseSeedProblem(value, `${file}:${lineNumber}`));
-  if (seeds.length === 0) throw new MathcoderError('input', `${file} holds no seed problems`);
-  return { seeds, input: { role: 'seeds', path: resolve(file), sha256: await sha256OfFile(file), rows: seeds.length } };
-}
-
-/** A progress bar (or lines) for a stage: this invocation's work, with the kept count and failures. */
-function stageProgress(label: string, unit: string): { start: (plan: { total: number; alreadyDone: number; alreadyKept: number }) => void; update: (progress: StageProgress) => void; stop: () => void } {
-  let bar: ProgressReporter | null = null;
-  let baseline = 0;
-  return {
-    start(plan) {
-      baseline = plan.alreadyDone;
-      if (plan.alreadyDone > 0) process.stderr.write(`${label}: ${plan.alreadyDone} of ${plan.total} ${unit} already done (${plan.alreadyKept} kept), resuming\n`);
-      bar = createProgress({ label, total: plan.total - plan.alreadyDone, unit, fieldNames: ['kept', 'failed'] });
-    },
-    update(progress) {
-      bar?.update(progress.done - baseline + progress.failed, { kept: String(progress.kept), failed: String(progress.failed) });
-    },
-    stop: () => bar?.stop(),
-  };
-}
-
-/** Connects the models in turn and closes every one connected, whatever happens. */
-export async function withModels<T>(connectors: ReadonlyArray<() => Promise<ConnectedModel>>, work: (models: ConnectedModel[]) => Promise<T>): Promise<T> {
-  const models: ConnectedModel[] = [];
-  try {
-    for (const connect of connectors) models.push(await connect());
-    return await work(models);
-  } finally {
-    for (const model of models.reverse()) await model.backend.close();
-  }
-}
-
-export interface StageHooks<Progress extends StageProgress> {
-  readonly sandbox: PythonSandbox;
-  readonly command: readonly string[];
-  readonly force?: true;
-  readonly onStart: (plan: { total: number; alreadyDone: number; alreadyKept: number }) => void;
-  readonly onProgress: (progress: Progress) => void;
-  readonly signal: AbortSignal;
+/** The seeds file of `--seeds`: a seed folder's seeds.jsonl, or the file itself. */
+export function seedsFile(path: string): string {
+  return existsSync(path) && statSync(path).isDirectory() ? join(path, SEED_FILES.seeds) : path;
 }
 
 /**
- * Runs a stage the way both d0 and d1 do: a sandbox, a progress display, Ctrl-C stopping it cleanly (what is
- * done stays; the same command resumes), then its stats on standard output and a summary on standard error.
+ * Everything a stage can check before it connects a model or starts the sandbox: the flags and files, then the
+ * seeds themselves, then (last) that the models' servers can be reached. Returns the seeds, read.
  */
-export async function runStage<Progress extends StageProgress, Outcome extends StageOutcome>(
-  stage: string,
-  unit: string,
-  flags: StageFlags,
-  run: (hooks: StageHooks<Progress>) => Promise<Outcome>,
-  report: (outcome: Outcome) => string,
-): Promise<void> {
-  const sandbox = await startSandbox(flags, { poolSize: Math.min(flags.concurrency, 2) });
-  try {
-    const progress = stageProgress(stage, unit);
-    const interrupt = new AbortController();
-    const onSignal = () => interrupt.abort();
-    process.once('SIGINT', onSignal);
-    let outcome: Outcome;
-    try {
-      outcome = await run({
-        sandbox,
-        command: process.argv.slice(2),
-        ...(flags.force ? { force: true as const } : {}),
-        onStart: (plan) => progress.start(plan),
-        onProgress: (update) => progress.update(update),
-        signal: interrupt.signal,
-      });
-    } finally {
-      process.off('SIGINT', onSignal);
-      progress.stop();
-    }
-    process.stdout.write(report(outcome));
-    reportStageOutcome(stage, outcome, unit);
-  } finally {
-    await sandbox.close();
-  }
-}
-
-function reportStageOutcome(stage: string, outcome: StageOutcome, unit: string): void {
-  process.stderr.write(
-    `${stage}: ${outcome.written} ${unit} written, ${outcome.skipped} already done${outcome.failed ? `, ${outcome.failed} failed at the server (redone on resume)` : ''}; kept examples: ${outcome.keptPath}\n`,
-  );
-  if (outcome.repairedBytes > 0) process.stderr.write(`a row cut short by an earlier crash (${outcome.repairedBytes} bytes) was removed and redone\n`);
-  if (outcome.stoppedEarly) throw new MathcoderError('data', `${stage} stopped early: ${outcome.stoppedEarly}; the rows so far are kept, run the same command again to resume`);
+export async function checkStageInput(flags: StageFlags & Record<string, unknown>, command: string, roles: readonly ModelRole[]): Promise<StageSeeds> {
+  const file = seedsFile(flags.seeds);
+  if (!existsSync(file)) throw new MathcoderError('input', `cannot read ${file}: no such file; make seeds with \`mathcoder data seed --out DIR\` and pass --seeds DIR`);
+  inputRowFiles([file], 'seed problems', '--seeds');
+  for (const role of roles) await checkRoleModel(role, roleFlags(flags, role), command);
+  checkSandboxFlags(flags);
+  outputFolder(flags.out);
+  const { readSeeds } = await import('./data-seeds.js');
+  const seeds = await readSeeds(flags.seeds);
+  for (const role of roles) await checkRoleReachable(role, roleFlags(flags, role));
+  return seeds;
 }

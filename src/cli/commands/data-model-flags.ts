@@ -1,14 +1,10 @@
-import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { readStageManifest } from '../../build-data/stage-manifest.js';
-import { modelFileIdentity, type ModelIdentity } from '../../eval/run-manifest.js';
 import { MathcoderError } from '../../errors.js';
-import { SYNTAX_NAMES, type SyntaxName } from '../../format/index.js';
-import { BACKEND_KINDS, type ModelBackend } from '../../llm/create-backend.js';
+import { SYNTAX_NAMES, type SyntaxName } from '../../format/syntax-names.js';
 import { GPU_CHOICES, type GpuChoice } from '../../llm/embedded/gpu-choice.js';
-import type { BackendKind } from '../../llm/types.js';
-import { backendFromFlags, resolveModelFlag } from '../backend-flags.js';
-import { positiveInteger, positiveNumber } from '../run-command.js';
+import { BACKEND_KINDS, type BackendKind } from '../../llm/types.js';
+import { checkBackendFlags, checkBackendReachable } from '../backend-checks.js';
+import { nonNegativeInteger, positiveInteger, positiveNumber } from '../run-command.js';
 
 /**
  * The two models of the data stages, each with its own flags: the teacher (`--teacher MODEL`, by default an
@@ -34,7 +30,7 @@ export function addModelFlags(command: Command, role: ModelRole): Command {
 export function addSharedModelFlags(command: Command): Command {
   return command
     .option('--request-timeout <seconds>', 'HTTP backends: the longest wait for an answer', positiveNumber('--request-timeout'), 300)
-    .option('--retries <n>', 'HTTP backends: attempts after a failure (429 honouring Retry-After, 5xx, connection lost)', (value) => Number.parseInt(value, 10), 3)
+    .option('--retries <n>', 'HTTP backends: attempts after a failure (429 honouring Retry-After, 5xx, connection lost; never a refused connection or an unknown host)', nonNegativeInteger('--retries'), 3)
     .addOption(new Option('--gpu <kind>', 'embedded: run llama.cpp on a GPU').choices([...GPU_CHOICES]).default('none'))
     .option('--threads <n>', 'embedded: CPU threads', positiveInteger('--threads'));
 }
@@ -68,51 +64,35 @@ export function roleFlags(flags: Record<string, unknown>, role: ModelRole): Mode
   };
 }
 
-export interface ConnectedModel {
-  readonly backend: ModelBackend;
-  readonly identity: ModelIdentity;
+/** The server of a role: its --ROLE-base-url, or for a chat model OPENAI_BASE_URL or OpenAI's own. */
+export function roleBaseUrl(flags: ModelRoleFlags): string | undefined {
+  return flags.baseUrl ?? (flags.backend === 'openai-chat' ? process.env.OPENAI_BASE_URL || OPENAI_BASE_URL : undefined);
+}
+
+/** A role's flags under their own names: `--teacher-base-url`, not `--base-url`. */
+export function roleFlagNames(role: ModelRole): { backend: string; model: string; baseUrl: string; apiKey: string } {
+  return { backend: `--${role}-backend`, model: `--${role}`, baseUrl: `--${role}-base-url`, apiKey: `--${role}-api-key` };
 }
 
 /**
- * Connects a role's model (downloading a GGUF once when needed) and describes it for the manifest; a model file
- * already hashed in `manifestPath`'s manifest (same path, size and time) is not hashed again.
+ * A role's model checked before anything starts: it is named, its flags fit its backend, and OpenAI's own server
+ * is given a key (it answers nothing without one).
  */
-export async function connectModel(role: ModelRole, flags: ModelRoleFlags, shared: SharedModelFlags, options: { command: string; manifestPath: string; sequences: number }): Promise<ConnectedModel> {
+export async function checkRoleModel(role: ModelRole, flags: ModelRoleFlags, command: string): Promise<void> {
   if (flags.model === undefined) {
     const example = role === 'teacher' ? '--teacher gpt-4o (an OpenAI-compatible chat model; --teacher-base-url for another server)' : '--student model.gguf (or --student-backend openai-completions --student-base-url URL --student NAME)';
-    throw new MathcoderError('input', `data ${options.command} needs a ${role}: ${example}`);
+    throw new MathcoderError('input', `data ${command} needs a ${role}: ${example}`);
   }
-  const baseUrl = flags.baseUrl ?? (flags.backend === 'openai-chat' ? (process.env.OPENAI_BASE_URL ?? OPENAI_BASE_URL) : undefined);
-  const resolved = flags.backend === 'embedded' ? await resolveModelFlag({ model: flags.model }) : null;
-  const backend = await backendFromFlags(
-    {
-      backend: flags.backend,
-      model: flags.model,
-      ...(baseUrl ? { baseUrl } : {}),
-      ...(flags.apiKey ? { apiKey: flags.apiKey } : {}),
-      syntax: flags.syntax,
-      bos: true,
-      stopMode: 'stop-strings',
-      ...(flags.contextSize ? { contextSize: flags.contextSize } : {}),
-      gpu: shared.gpu,
-      ...(shared.threads ? { threads: shared.threads } : {}),
-      requestTimeout: shared.requestTimeout,
-      retries: shared.retries,
-    },
-    { sequences: options.sequences, ...(resolved ? { resolvedModel: resolved } : {}) },
-  );
-  const known = existsSync(options.manifestPath) ? readStageManifest(options.manifestPath).models[role]?.file : undefined;
-  const info = backend.info;
-  return {
-    backend,
-    identity: {
-      backend: flags.backend,
-      name: info.model,
-      ...(resolved ? { file: await modelFileIdentity(resolved.path, known) } : {}),
-      ...(baseUrl ? { url: baseUrl } : {}),
-      contextSize: info.contextSize,
-      bos: info.bos,
-      details: info.details,
-    },
-  };
+  const names = roleFlagNames(role);
+  const baseUrl = roleBaseUrl(flags);
+  await checkBackendFlags({ backend: flags.backend, model: flags.model, ...(baseUrl === undefined ? {} : { baseUrl }) }, names);
+  if (baseUrl !== undefined && new URL(baseUrl).hostname === new URL(OPENAI_BASE_URL).hostname && !(flags.apiKey ?? process.env.OPENAI_API_KEY)) {
+    throw new MathcoderError('input', `the ${role} ${flags.model} is served by ${baseUrl}, which needs an API key: set OPENAI_API_KEY or pass ${names.apiKey} (or point ${names.baseUrl} at another server)`);
+  }
+}
+
+/** A role's server (or the hub its model comes from) reached with one TCP connection: one that is down is said at once. */
+export async function checkRoleReachable(role: ModelRole, flags: ModelRoleFlags): Promise<void> {
+  const baseUrl = roleBaseUrl(flags);
+  await checkBackendReachable({ backend: flags.backend, ...(flags.model === undefined ? {} : { model: flags.model }), ...(baseUrl === undefined ? {} : { baseUrl }) }, roleFlagNames(role), `the ${role}: `);
 }

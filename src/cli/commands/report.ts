@@ -1,36 +1,27 @@
 import { Option, type Command } from 'commander';
-import { flips } from '../../eval/eval-metrics.js';
-import { REPORT_FORMATS, csvReport, jsonReport, markdownComparison, markdownReport, type ReportFormat } from '../../eval/report-format.js';
-import { buildRunReport } from '../../eval/run-report.js';
+import { REPORT_FORMATS, type ReportFormat } from '../../eval/report-formats.js';
+import { RUN_FILES } from '../../eval/run-file-names.js';
+import { outputFile, runFolderOrShards } from '../input-checks.js';
 import { runCommand } from '../run-command.js';
 
-interface ReportFlags {
+export interface ReportFlags {
   readonly format: ReportFormat;
+  readonly out?: string;
 }
 
 export function registerReportCommand(program: Command): void {
   program
     .command('report')
-    .description("a run's report (recomputed from its results): accuracy with both graders next to the paper's Table 2, MATH by level and subject, stop reasons, rounds, executions, cost; two runs: side by side with the problems that flipped")
-    .argument('<runs...>', 'run folders made by mathcoder eval')
-    .addOption(new Option('--format <format>', 'md, json (one object per dataset a line) or csv').choices([...REPORT_FORMATS]).default('md'))
+    .description("a run's report (recomputed from its results): accuracy with both graders next to the paper's Table 2, MATH by level and subject, stop reasons, rounds, executions, cost; several runs side by side, with the problems that flipped between two")
+    .argument('<runs...>', 'run folders made by mathcoder eval --out DIR; shard folders (eval --shard) in one folder, or that folder, are merged into one run')
+    .addOption(new Option('--format <format>', 'md (Markdown), json (one object per run and dataset a line) or csv; accuracies in json and csv are fractions in [0, 1]').choices([...REPORT_FORMATS]).default('md'))
+    .option('--out <file>', 'write the report to this file (default: standard output)')
     .action((runs: string[], flags: ReportFlags) =>
       runCommand(async () => {
-        const reports = [];
-        for (const run of runs) reports.push(await buildRunReport(run));
-        if (flags.format === 'json') {
-          for (const report of reports) process.stdout.write(jsonReport(report));
-          if (reports.length === 2) {
-            for (const flip of flips(reports[0]!.run.rows, reports[1]!.run.rows)) process.stdout.write(JSON.stringify({ flip: true, ...flip }) + '\n');
-          }
-          return;
-        }
-        if (flags.format === 'csv') {
-          process.stdout.write(csvReport(reports));
-          return;
-        }
-        for (const report of reports) process.stdout.write(markdownReport(report) + '\n');
-        if (reports.length === 2) process.stdout.write(markdownComparison(reports[0]!, reports[1]!, flips(reports[0]!.run.rows, reports[1]!.run.rows)));
+        for (const run of runs) runFolderOrShards(run, RUN_FILES.manifest);
+        if (flags.out !== undefined) outputFile(flags.out);
+        const { runReport } = await import('./report-run.js');
+        await runReport(runs, flags);
       }),
     );
 }

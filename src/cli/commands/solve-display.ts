@@ -42,8 +42,10 @@ export class SolveDisplay {
     }
   }
 
+  /** Ends the stream with the answer and why the loop stopped; a model server's failure is left to the command's error line. */
   finish(result: SolveResult): void {
     if (!this.atLineStart) this.write('\n');
+    if (result.stopReason === 'backend_error') return;
     this.write('\n');
     const answer = result.answers.length === 0 ? 'no final answer' : `${result.answers.length > 1 ? 'answers' : 'answer'}: ${result.answers.join('; ')}`;
     const stop = result.stopReason === 'finished' ? '' : ` (stopped: ${result.stopReason}${result.error ? `: ${result.error}` : ''})`;

@@ -1,14 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { MathcoderError } from '../../errors.js';
-import { solveProblem, solveRecord, type SolveOptionsInput } from '../../solve/index.js';
-import { addBackendFlags, backendFromFlags, type BackendFlagValues } from '../backend-flags.js';
+import { checkBackendFlags, checkBackendReachable } from '../backend-checks.js';
+import { addBackendFlags, type BackendFlagValues } from '../backend-flags.js';
+import { inputFile } from '../input-checks.js';
 import { runCommand } from '../run-command.js';
-import { addSandboxFlags, cellTimeoutMs, startSandbox, type SandboxFlagValues } from '../sandbox-flags.js';
-import { addSolveFlags, promptSettings, solveLimits, type SolveFlagValues } from '../solve-flags.js';
-import { SolveDisplay } from './solve-display.js';
+import { addSandboxFlags, checkSandboxFlags, type SandboxFlagValues } from '../sandbox-flags.js';
+import { addSolveFlags, type SolveFlagValues } from '../solve-flags.js';
 
-interface SolveFlags extends BackendFlagValues, SandboxFlagValues, SolveFlagValues {
+export interface SolveFlags extends BackendFlagValues, SandboxFlagValues, SolveFlagValues {
   readonly file?: string;
   readonly json?: boolean;
 }
@@ -17,7 +17,7 @@ async function readQuestion(argument: string | undefined, file: string | undefin
   if (argument !== undefined && file !== undefined) throw new MathcoderError('input', 'give the question either as an argument or with --file, not both');
   let question: string;
   if (file !== undefined) {
-    if (!existsSync(file)) throw new MathcoderError('input', `cannot read ${file}: no such file`);
+    inputFile(file, '--file');
     question = readFileSync(file, 'utf8');
   } else if (argument !== undefined) {
     question = argument;
@@ -29,7 +29,7 @@ async function readQuestion(argument: string | undefined, file: string | undefin
     throw new MathcoderError('input', 'give the question as an argument, with --file, or on standard input');
   }
   question = question.trim();
-  if (question === '') throw new MathcoderError('input', 'the question is empty');
+  if (question === '') throw new MathcoderError('input', `the question is empty${file === undefined ? '' : ` (${file})`}`);
   return question;
 }
 
@@ -42,30 +42,12 @@ export function registerSolveCommand(program: Command): void {
     .option('--json', 'write the trajectory as JSON (blocks, answer, stop_reason, tokens, timings) instead of streaming it');
   addSandboxFlags(addBackendFlags(addSolveFlags(command, { noun: 'problem' }))).action((question: string | undefined, flags: SolveFlags) =>
     runCommand(async () => {
+      await checkBackendFlags(flags);
+      checkSandboxFlags(flags);
       const text = await readQuestion(question, flags.file);
-      const backend = await backendFromFlags(flags);
-      try {
-        const sandbox = await startSandbox(flags, { poolSize: 0 });
-        try {
-          const display = flags.json ? null : new SolveDisplay(process.stdout);
-          const options: SolveOptionsInput = {
-            syntax: flags.syntax,
-            prompt: promptSettings(flags, flags.syntax),
-            limits: solveLimits(flags),
-            sampling: { temperature: flags.temperature, topP: flags.topP, ...(flags.seed === undefined ? {} : { seed: flags.seed }) },
-            cellTimeoutMs: cellTimeoutMs(flags, flags.syntax),
-            ...(display ? { onEvent: (event) => display.handle(event) } : {}),
-          };
-          const result = await solveProblem(text, backend, sandbox, options);
-          if (display) display.finish(result);
-          else process.stdout.write(`${JSON.stringify(solveRecord(result))}\n`);
-          if (result.stopReason === 'backend_error') throw new MathcoderError('backend', result.error ?? 'the model server failed');
-        } finally {
-          await sandbox.close();
-        }
-      } finally {
-        await backend.close();
-      }
+      await checkBackendReachable(flags);
+      const { runSolve } = await import('./solve-run.js');
+      await runSolve(text, flags);
     }),
   );
 }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
-import { addServerFlags, runServer, type ServeFlags } from './serve.js';
+import { addServerFlags, serveRuns, type ServeFlags } from './serve.js';
 
 /** Opens a URL in the desktop's browser, if there is one; says so when it cannot. */
 function openBrowser(url: string): void {
@@ -18,6 +18,6 @@ export function registerViewCommand(program: Command): void {
     .argument('[run-dirs...]', 'run folders (made by mathcoder eval --out DIR), or folders of runs')
     .option('--open', 'open the page in the default browser');
   addServerFlags(command, { port: 0 }).action((runDirs: string[], flags: ServeFlags & { open?: boolean }) =>
-    runCommand(() => runServer(flags, runDirs, (url) => (flags.open ? openBrowser(url) : undefined))),
+    runCommand(() => serveRuns(flags, runDirs, (url) => (flags.open ? openBrowser(url) : undefined))),
   );
 }

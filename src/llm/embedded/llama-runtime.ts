@@ -1,9 +1,12 @@
-import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp';
+import type { Llama } from 'node-llama-cpp';
 import { MathcoderError, errorMessage } from '../../errors.js';
-
 import type { GpuChoice } from './gpu-choice.js';
 
-/** The llama.cpp runtime, from node-llama-cpp's prebuilt binaries; never compiled on the user's machine. */
+/**
+ * The llama.cpp runtime, from node-llama-cpp's prebuilt binaries; never compiled on the user's machine.
+ * node-llama-cpp takes most of a second to import: it is loaded here, when a model is, and never by a program that
+ * only imports this library or uses a model server.
+ */
 
 const runtimes = new Map<GpuChoice, Promise<Llama>>();
 
@@ -15,6 +18,7 @@ export interface RuntimeOptions {
 
 async function startRuntime(options: RuntimeOptions): Promise<Llama> {
   try {
+    const { getLlama, LlamaLogLevel } = await import('node-llama-cpp');
     return await getLlama({
       gpu: options.gpu === 'none' ? false : options.gpu,
       build: 'never',

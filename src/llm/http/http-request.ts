@@ -1,11 +1,11 @@
 import { MathcoderError, errorMessage } from '../../errors.js';
-import { abortedError, BACKEND_FAILURE, CONTEXT_OVERFLOW } from '../backend-errors.js';
+import { abortedError, BACKEND_FAILURE, CONTEXT_OVERFLOW, ServerUnavailableError } from '../backend-errors.js';
 
 /**
  * Requests to a model server: a per-request timeout (also the longest silence inside a streamed answer),
- * retries with exponential backoff on connection failures, 429 and 5xx (waiting at least as long as the server's
- * `Retry-After` asks), and one-line errors that say what to fix. A 4xx answer is not retried; one that says the
- * prompt is too long is a context overflow.
+ * retries with exponential backoff on lost connections, 429 and 5xx (waiting at least as long as the server's
+ * `Retry-After` asks), and one-line errors that say what to fix. A refused connection, an unknown host and a 4xx
+ * answer are not retried; a 4xx that says the prompt is too long is a context overflow.
  */
 export interface HttpOptions {
   readonly timeoutMs: number;
@@ -53,11 +53,14 @@ function networkCause(error: unknown): string | undefined {
   return cause?.code ?? (error as { code?: string })?.code;
 }
 
+/** Connection failures another attempt would meet again at once: nothing listens there, or the host name does not resolve. */
+const NOT_RETRIED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
 export function describeConnectionFailure(url: string, error: unknown): string {
   const code = networkCause(error);
-  const { origin } = new URL(url);
+  const { origin, hostname } = new URL(url);
   if (code === 'ECONNREFUSED') return `cannot connect to ${origin} (connection refused): is the model server running there?`;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve the host of ${origin}: check --base-url`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve host ${hostname} (${origin}): check the server's address, or this machine may be offline`;
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return `${origin} closed the connection before answering`;
   return `request to ${url} failed: ${errorMessage(error)}`;
 }
@@ -141,6 +144,7 @@ export async function withRetries<T>(
         serverWait = error.retryAfterMs;
       }
       else if (error instanceof MathcoderError) throw error;
+      else if (NOT_RETRIED.has(networkCause(error) ?? '')) throw new ServerUnavailableError(describeConnectionFailure(url, error));
       else lastFailure = describeConnectionFailure(url, error);
     } finally {
       clearTimeout(timer);
@@ -148,7 +152,7 @@ export async function withRetries<T>(
     }
   }
   const attempts = options.retries + 1;
-  throw new MathcoderError(BACKEND_FAILURE, `${lastFailure}${attempts > 1 ? ` (${attempts} attempts)` : ''}`);
+  throw new ServerUnavailableError(`${lastFailure}${attempts > 1 ? ` (${attempts} attempts)` : ''}`);
 }
 
 function headers(options: HttpOptions): Record<string, string> {

@@ -57,12 +57,10 @@ export class OpenAIChatBackend implements ChatBackend {
 
   static async connect(options: OpenAIChatOptions): Promise<OpenAIChatBackend> {
     const urls = serverUrls(options.baseUrl);
-    let model = options.model;
-    if (model === undefined) {
-      const listed = modelsSchema.safeParse(await requestJson(`${urls.v1}/models`, undefined, options, undefined, true));
-      model = listed.success ? listed.data.data[0]?.id : undefined;
-      if (model === undefined) throw new MathcoderError('input', `${urls.v1}/models names no model; give the chat model with --model`);
-    }
+    // Asked even when the model is named: a server that cannot be reached, or refuses the key, fails here, before any work.
+    const listed = modelsSchema.safeParse(await requestJson(`${urls.v1}/models`, undefined, options, undefined, true));
+    const model = options.model ?? (listed.success ? listed.data.data[0]?.id : undefined);
+    if (model === undefined) throw new MathcoderError('input', `${urls.v1}/models names no model; give the chat model with --model`);
     const info: BackendInfo = { kind: 'openai-chat', model, contextSize: options.contextSize ?? 128_000, bos: false, specialTokenIds: null, details: { baseUrl: urls.v1 } };
     return new OpenAIChatBackend(info, options, `${urls.v1}/chat/completions`);
   }

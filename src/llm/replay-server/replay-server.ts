@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { MathcoderError, errorMessage } from '../../errors.js';
 import { OPENAI_CHAT_PROTOCOL } from './openai-chat-protocol.js';
 import { OPENAI_COMPLETIONS_PROTOCOL } from './openai-completions-protocol.js';
+import { REPLAY_PROTOCOLS, type ReplayProtocolName } from './protocol-names.js';
 import { PublishedIndex } from './published-index.js';
 import { ReplayError } from './replay-script.js';
 import { SimulatedServing, type ServingModel } from './simulated-serving.js';
@@ -15,8 +16,7 @@ import { TGI_PROTOCOL } from './tgi-protocol.js';
  * chat with tools, or TGI) and replays published MathCoder trajectories block by block, so pipelines can be
  * tested offline against the exact model text. Each answer carries its own handling time in `x-replay-ms`.
  */
-export const REPLAY_PROTOCOLS = ['openai-completions', 'openai-chat', 'tgi'] as const;
-export type ReplayProtocolName = (typeof REPLAY_PROTOCOLS)[number];
+export { REPLAY_PROTOCOLS, type ReplayProtocolName };
 
 const PROTOCOLS: Record<ReplayProtocolName, ReplayProtocol> = {
   'openai-completions': OPENAI_COMPLETIONS_PROTOCOL,

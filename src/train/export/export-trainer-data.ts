@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MathcoderError } from '../../errors.js';
 import type { TextTokenizer } from '../../tokenizer/index.js';
 import { readJsonl } from '../../util/jsonl.js';
 import { JsonlRowSink } from '../packed-writers.js';
@@ -15,9 +16,9 @@ import {
   trlRow,
 } from './trainer-formats.js';
 import { SPECIAL_TOKENS } from '../../format/index.js';
+import { TRAINERS, type Trainer } from '../train-choices.js';
 
-export const TRAINERS = ['trl', 'axolotl', 'llama-factory'] as const;
-export type Trainer = (typeof TRAINERS)[number];
+export { TRAINERS, type Trainer };
 
 export interface ExportOptions {
   readonly inputs: readonly string[];
@@ -193,9 +194,14 @@ export async function exportTrainerData(options: ExportOptions): Promise<ExportR
         await sink.writeValue(out);
       }
     }
-  } finally {
-    await sink.close();
+    if (rows === 0) throw new MathcoderError('input', `${options.inputs.join(', ')} ${options.inputs.length === 1 ? 'holds' : 'hold'} no rows: nothing to export`);
+    if (written === 0) throw new MathcoderError('input', `none of the ${rows} rows can be written for ${options.trainer}: each is unfinished or multi-turn, which the format cannot hold`);
+  } catch (error) {
+    await sink.close().catch(() => undefined);
+    rmSync(join(options.outDir, dataFile), { force: true });
+    throw error;
   }
+  await sink.close();
   const files = [dataFile];
   for (const [name, text] of configFiles(options, dataFile)) {
     writeFileSync(join(options.outDir, name), text);

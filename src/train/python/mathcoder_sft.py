@@ -15,6 +15,7 @@ import math
 import os
 import random
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -42,7 +43,7 @@ def arguments(argv=None):
     parser.add_argument("--deepspeed", help="DeepSpeed config (ZeRO-3); FSDP comes from the accelerate config")
     parser.add_argument("--pad-to-multiple-of", type=int, default=None)
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--metrics", help="JSON Lines file to append {step, loss, lr} to")
+    parser.add_argument("--metrics", help="JSON Lines file to append {step, total_steps, loss, lr, tokens, elapsed} to")
     parser.add_argument("--check", action="store_true", help="tiny-llama: also report the masking and attention checks")
     return parser.parse_args(argv)
 
@@ -53,6 +54,7 @@ def fail(message):
 
 
 def log_metrics(path, record):
+    """One optimizer step: printed as a JSON line (`mathcoder train launch` shows it as progress) and appended to `path`."""
     print(json.dumps(record), flush=True)
     if path:
         with open(path, "a", encoding="utf-8") as handle:
@@ -110,12 +112,15 @@ def train_tiny(args, manifest, rows):
     report = {"engine": "tiny-llama", "torch": torch.__version__, "steps": total, "losses": []}
     if args.check:
         report["checks"] = masking_checks(model, collate(batches[0]), rows, collate)
-    step, cursor = 0, 0
+    step, cursor, tokens = 0, 0, 0
+    started = time.monotonic()
     while step < total:
         optimizer.zero_grad()
         loss_sum = 0.0
         for _ in range(args.gradient_accumulation):
-            batch = collate(batches[cursor % len(batches)])
+            chunk = batches[cursor % len(batches)]
+            tokens += sum(len(row["input_ids"]) for row in chunk)
+            batch = collate(chunk)
             cursor += 1
             loss = causal_lm_loss(model(batch["input_ids"], batch["position_ids"], batch["attention_mask"]), batch["labels"])
             (loss / args.gradient_accumulation).backward()
@@ -125,7 +130,7 @@ def train_tiny(args, manifest, rows):
             group["lr"] = lr
         optimizer.step()
         report["losses"].append(loss_sum)
-        log_metrics(args.metrics, {"step": step + 1, "loss": loss_sum, "lr": lr})
+        log_metrics(args.metrics, {"step": step + 1, "total_steps": total, "loss": loss_sum, "lr": lr, "tokens": tokens, "elapsed": time.monotonic() - started})
         step += 1
     os.makedirs(args.output_dir, exist_ok=True)
     torch.save(model.state_dict(), os.path.join(args.output_dir, "tiny-llama.pt"))
@@ -203,7 +208,26 @@ def train_transformers(args, manifest, rows):
     else:
         collator = lambda chunk: collate_block_diagonal(chunk, tokenizer.pad_token_id, dtype)  # noqa: E731
     print(json.dumps({"engine": "transformers", "transformers": transformers.__version__, "attention": attention, "rows": len(rows), "new_token_ids": new_ids}), flush=True)
-    trainer = Trainer(model=model, args=training_args, train_dataset=PackedDataset(rows), data_collator=collator)
+    counted = {"tokens": 0}
+
+    def counting_collator(chunk):
+        counted["tokens"] += sum(len(row["input_ids"]) for row in chunk)
+        return collator(chunk)
+
+    class MetricsCallback(transformers.TrainerCallback):
+        """Each logged step as a metrics line: step, loss, learning rate, tokens so far (all processes) and time."""
+
+        def __init__(self):
+            self.started = time.monotonic()
+
+        def on_log(self, callback_args, state, control, logs=None, **kwargs):
+            if not state.is_world_process_zero or not logs or "loss" not in logs:
+                return
+            record = {"step": state.global_step, "total_steps": state.max_steps, "loss": logs["loss"], "lr": logs.get("learning_rate"),
+                      "tokens": counted["tokens"] * callback_args.world_size, "elapsed": time.monotonic() - self.started}
+            log_metrics(args.metrics, record)
+
+    trainer = Trainer(model=model, args=training_args, train_dataset=PackedDataset(rows), data_collator=counting_collator, callbacks=[MetricsCallback()])
     trainer.train()
     trainer.save_model(args.output_dir)
     tokenizer.save_pretrained(args.output_dir)

@@ -31,8 +31,8 @@ export function AccuracyTable({ runId, metrics }: { runId: string; metrics: read
                 <strong>{percent(item.accuracy[grader])}</strong> <span class="muted">({item.correct[grader]})</span>
               </td>
             ))}
-            <td data-testid={`paper-${item.dataset}`}>{item.paper === null ? '—' : `${item.paper.toFixed(1)}%`}</td>
-            <td>{item.paper === null ? '—' : `${(item.accuracy.strict * 100 - item.paper).toFixed(1)} pts`}</td>
+            <td data-testid={`paper-${item.dataset}`}>{item.paperAccuracy === null ? '—' : percent(item.paperAccuracy)}</td>
+            <td>{item.paperAccuracy === null ? '—' : `${(100 * (item.accuracy.strict - item.paperAccuracy)).toFixed(1)} pts`}</td>
             <td>
               <Link href={problems(`dataset=${segment(item.dataset)}&disagree=true`)}>{item.graderDisagreements}</Link>
             </td>

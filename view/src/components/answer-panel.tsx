@@ -1,11 +1,13 @@
 import type { EvalRow } from '../api';
+import { hasAnswer } from '../answers';
 import { GRADERS, seconds } from '../format';
 import { MarkdownText } from './markdown-text';
-import { MathAnswer } from './math-answer';
+import { MathAnswer, NoAnswer } from './math-answer';
 import { Verdict } from './verdict';
 
 /** The answer each grader extracted against the reference, both verdicts with the rule that decided and why, and what the loop spent. */
 export function AnswerPanel({ row }: { row: EvalRow }) {
+  const answered = hasAnswer(row.stop_reason, row.blocks.at(-1)?.type ?? null);
   // The rule that decided each verdict; where the graders disagree, also why.
   const disagree = new Set(GRADERS.map((grader) => row.grades[grader]?.correct)).size > 1;
   return (
@@ -20,8 +22,8 @@ export function AnswerPanel({ row }: { row: EvalRow }) {
           return (
             <div key={grader} data-testid={`grade-${grader}`}>
               <div class="muted small">{grader} extracted</div>
-              <MathAnswer text={grade?.answer} /> <Verdict correct={grade?.correct ?? false} />
-              {grade && <div class="muted small">{grade.method}{grade.reason ? `: ${grade.reason}` : ''}</div>}
+              {answered ? <MathAnswer text={grade?.answer} /> : <NoAnswer stopReason={row.stop_reason} />} <Verdict correct={grade?.correct ?? false} />
+              {grade && answered && <div class="muted small">{grade.method}{grade.reason ? `: ${grade.reason}` : ''}</div>}
               {grade?.rule && (
                 <div class="small" data-testid={`grade-${grader}-rule`}>
                   <strong>{grade.rule}</strong>

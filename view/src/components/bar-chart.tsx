@@ -39,7 +39,7 @@ export function BarChart({ title, labels, series, percent = false, horizontal = 
   }, [labels, series, percent, horizontal]);
   const height = horizontal ? Math.max(160, 28 * labels.length + 60) : 260;
   return (
-    <figure class="chart" data-testid={testId}>
+    <figure class="chart" data-testid={testId} data-labels={labels.join(',')}>
       <figcaption>{title}</figcaption>
       <div style={{ position: 'relative', height: `${height}px` }}>
         <canvas ref={canvas} role="img" aria-label={title} />

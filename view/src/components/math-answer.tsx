@@ -16,3 +16,12 @@ export function MathAnswer({ text, testId }: { text: string | null | undefined; 
   }
   return <span class="math-answer" data-testid={testId} dangerouslySetInnerHTML={{ __html: html }} />;
 }
+
+/** In place of an answer, for a trajectory that stopped (max_rounds…) without writing one. */
+export function NoAnswer({ stopReason }: { stopReason: string }) {
+  return (
+    <span class="math-answer muted" data-testid="no-answer" title="the trajectory ended in code or its output, which the graders read; it is not shown as an answer">
+      no answer ({stopReason})
+    </span>
+  );
+}

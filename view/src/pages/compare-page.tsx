@@ -1,7 +1,7 @@
 import { Link, useLocation, useSearch } from 'wouter-preact';
 import { segment, useApi, type CompareResult, type ProblemDetail, type RunListItem } from '../api';
 import { AnswerPanel } from '../components/answer-panel';
-import { MarkdownText } from '../components/markdown-text';
+import { MathText } from '../components/math-text';
 import { TrajectoryView } from '../components/trajectory-view';
 import { MathAnswer } from '../components/math-answer';
 import { Verdict } from '../components/verdict';
@@ -30,7 +30,7 @@ function SideBySide({ a, b, problemKey }: { a: string; b: string; problemKey: st
   return (
     <section class="side-by-side" data-testid="side-by-side">
       <article class="question">
-        <MarkdownText text={before.data.row.question} />
+        <MathText text={before.data.row.question} />
       </article>
       <div class="sides">
         <Side runId={a} detail={before.data} />
@@ -59,6 +59,18 @@ export function ComparePage() {
   const choices = runs.data?.runs ?? [];
   const result = a && b ? comparison.data : null;
   const fixed = result?.flips.filter((flip) => flip.after).length ?? 0;
+  if (runs.error) return <p class="error">{runs.error}</p>;
+  if (runs.data && choices.length < 2) {
+    return (
+      <section>
+        <h2>Compare two runs</h2>
+        <p data-testid="compare-needs-two">
+          Comparing needs two runs, and this server shows {choices.length === 0 ? 'none' : <>only one ({choices[0]!.id})</>}. Start the viewer with two run folders, e.g.{' '}
+          <code>mathcoder view runs/a runs/b</code>, or with a folder that holds several runs.
+        </p>
+      </section>
+    );
+  }
   return (
     <section>
       <h2>Compare two runs</h2>

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Link, useLocation, useSearch } from 'wouter-preact';
 import { segment, useApi, type ProblemPage, type RunDetail } from '../api';
-import { MarkdownText } from '../components/markdown-text';
-import { MathAnswer } from '../components/math-answer';
+import { MathText } from '../components/math-text';
+import { hasAnswer } from '../answers';
+import { MathAnswer, NoAnswer } from '../components/math-answer';
 import { Verdict } from '../components/verdict';
 import { filterQuery, withParam } from '../filters';
 import { GRADERS } from '../format';
@@ -114,11 +115,9 @@ export function ProblemListPage({ params }: { params: { run: string } }) {
                     {item.subject !== null && <div class="muted small">{item.subject}</div>}
                   </td>
                   <td class="question-cell">
-                    <MarkdownText text={item.question} />
+                    <MathText text={item.question} />
                   </td>
-                  <td>
-                    <MathAnswer text={item.answers.strict} />
-                  </td>
+                  <td>{hasAnswer(item.stopReason, item.lastBlock) ? <MathAnswer text={item.answers.strict} /> : <NoAnswer stopReason={item.stopReason} />}</td>
                   <td>
                     <MathAnswer text={item.reference} />
                   </td>

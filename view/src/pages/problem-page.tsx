@@ -2,7 +2,7 @@ import { useEffect } from 'preact/hooks';
 import { Link, useLocation, useSearch } from 'wouter-preact';
 import { segment, useApi, type ProblemDetail } from '../api';
 import { AnswerPanel } from '../components/answer-panel';
-import { MarkdownText } from '../components/markdown-text';
+import { MathText } from '../components/math-text';
 import { TrajectoryView } from '../components/trajectory-view';
 import { filterQuery } from '../filters';
 
@@ -69,7 +69,7 @@ export function ProblemPage({ params }: { params: { run: string; key: string } }
         </small>
       </h2>
       <article class="question" data-testid="question">
-        <MarkdownText text={row.question} />
+        <MathText text={row.question} />
       </article>
       <AnswerPanel row={row} />
       <h3>Trajectory</h3>

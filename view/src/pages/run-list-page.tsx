@@ -47,7 +47,7 @@ export function RunListPage() {
                   run.datasets.map((dataset) => (
                     <div key={dataset.dataset}>
                       <strong>{dataset.dataset}</strong> {percent(dataset.accuracy.strict)} / {percent(dataset.accuracy['mathcoder-compat'])}
-                      {dataset.paper !== null && <span class="muted"> (paper {dataset.paper.toFixed(1)}%)</span>}
+                      {dataset.paperAccuracy !== null && <span class="muted"> (paper {percent(dataset.paperAccuracy)})</span>}
                     </div>
                   ))
                 )}

@@ -1,6 +1,6 @@
 import { useMemo } from 'preact/hooks';
 import { Link } from 'wouter-preact';
-import { segment, useApi, type DatasetMetrics, type RunDetail } from '../api';
+import { segment, useApi, type DatasetMetrics, type RunDetail, type ServerMetrics, type ShardSet } from '../api';
 import { AccuracyTable } from '../components/accuracy-table';
 import { BarChart, type BarSeries } from '../components/bar-chart';
 import { dateTime, percent } from '../format';
@@ -17,21 +17,35 @@ function accuracySeries(groups: DatasetMetrics['byLevel']): BarSeries[] {
   ];
 }
 
+/** Rows per number of rounds, every count from 1 to the largest (a count no problem took is a 0 bar, not left out). */
+function roundBins(histogram: Readonly<Record<string, number>>): { labels: string[]; values: number[] } {
+  const counts = Object.keys(histogram).map(Number);
+  const largest = Math.max(0, ...counts);
+  const smallest = Math.min(1, ...counts);
+  const labels: string[] = [];
+  const values: number[] = [];
+  for (let rounds = smallest; rounds <= largest; rounds += 1) {
+    labels.push(String(rounds));
+    values.push(histogram[String(rounds)] ?? 0);
+  }
+  return { labels, values };
+}
+
 /** Charts of one dataset: MATH by level and subject, stop reasons, rounds. */
 function DatasetSection({ runId, metrics }: { runId: string; metrics: DatasetMetrics }) {
-  const charts = useMemo(
-    () => ({
+  const charts = useMemo(() => {
+    const rounds = roundBins(metrics.rounds.histogram);
+    return {
       levels: Object.keys(metrics.byLevel),
       levelSeries: accuracySeries(metrics.byLevel),
       subjects: Object.keys(metrics.bySubject),
       subjectSeries: accuracySeries(metrics.bySubject),
       stopReasons: Object.keys(metrics.stopReasons),
       stopSeries: [{ label: 'rows', values: Object.values(metrics.stopReasons), color: COUNT_COLOR }],
-      rounds: Object.keys(metrics.rounds.histogram),
-      roundSeries: [{ label: 'rows', values: Object.values(metrics.rounds.histogram), color: COUNT_COLOR }],
-    }),
-    [metrics],
-  );
+      rounds: rounds.labels,
+      roundSeries: [{ label: 'rows', values: rounds.values, color: COUNT_COLOR }],
+    };
+  }, [metrics]);
   const problems = (query: string) => `/runs/${segment(runId)}/problems?dataset=${segment(metrics.dataset)}${query}`;
   const wrong = metrics.rows - metrics.correct.strict;
   const sampling = Object.keys(metrics.passAtK);
@@ -62,6 +76,15 @@ function DatasetSection({ runId, metrics }: { runId: string; metrics: DatasetMet
             {metrics.allAgree !== null && `; all agree ${percent(metrics.allAgree)}`}
           </div>
         )}
+        {metrics.pass1 && (
+          <div data-testid="pass1">
+            <span class="muted">pass@1{metrics.samples > 1 ? ` (mean of ${metrics.samples} samples)` : ''}</span> {percent(metrics.pass1.mean)}
+            {metrics.pass1.standardError !== null && ` ± ${percent(metrics.pass1.standardError)}`} over {metrics.pass1.problems} problems
+          </div>
+        )}
+        <div>
+          <span class="muted">no answer</span> {percent(metrics.noAnswer)} of rows
+        </div>
       </div>
       <div class="charts">
         {charts.levels.length > 0 && <BarChart title={`${metrics.dataset} accuracy by level`} labels={charts.levels} series={charts.levelSeries} percent testId="chart-level" />}
@@ -71,6 +94,60 @@ function DatasetSection({ runId, metrics }: { runId: string; metrics: DatasetMet
         <BarChart title="stop reasons" labels={charts.stopReasons} series={charts.stopSeries} horizontal testId="chart-stop-reasons" />
         <BarChart title="rounds (generation calls) per problem" labels={charts.rounds} series={charts.roundSeries} testId="chart-rounds" />
       </div>
+    </section>
+  );
+}
+
+/** The shards merged into the run, and those missing or not finished. */
+function ShardLine({ shards }: { shards: ShardSet }) {
+  const unfinished = shards.shards.filter((shard) => !shard.complete);
+  return (
+    <p data-testid="shards">
+      {shards.shards.length} of {shards.count} shards merged
+      {shards.missing.length > 0 && <span class="error"> · missing: {shards.missing.map((index) => `${index}/${shards.count}`).join(', ')}</span>}
+      {unfinished.length > 0 && (
+        <span class="error">
+          {' '}
+          · not finished: {unfinished.map((shard) => `${shard.index}/${shards.count} (${shard.rows} of ${shard.expected} rows)`).join(', ')}
+        </span>
+      )}
+    </p>
+  );
+}
+
+/** What each model server did, when the run used several. */
+function ServerTable({ servers }: { servers: readonly ServerMetrics[] }) {
+  return (
+    <section data-testid="servers">
+      <h3>Model servers</h3>
+      <table>
+        <thead>
+          <tr>
+            <th>server</th>
+            <th>requests</th>
+            <th>failed (moved)</th>
+            <th>out of rotation</th>
+            <th>generated tokens</th>
+            <th>tokens/s</th>
+            <th>state</th>
+          </tr>
+        </thead>
+        <tbody>
+          {servers.map((server) => (
+            <tr key={server.url}>
+              <td>{server.url}</td>
+              <td>
+                {server.requests} ({percent(server.requestShare)})
+              </td>
+              <td>{server.failures}</td>
+              <td>{server.timesTakenOut}</td>
+              <td>{server.generatedTokens}</td>
+              <td>{server.tokensPerSecond.toFixed(1)}</td>
+              <td>{server.state}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </section>
   );
 }
@@ -102,7 +179,9 @@ export function RunPage({ params }: { params: { run: string } }) {
           Browse the {data.rows} problems
         </Link>
       </p>
+      {data.shards && <ShardLine shards={data.shards} />}
       <AccuracyTable runId={data.id} metrics={data.metrics} />
+      {data.servers.length > 0 && <ServerTable servers={data.servers} />}
       {data.metrics.map((metrics) => (
         <DatasetSection key={metrics.dataset} runId={data.id} metrics={metrics} />
       ))}
