@@ -158,19 +158,19 @@ describe('bad input and failures', () => {
   it('stops on a full disk, keeping every row written, and resumes when there is room', async () => {
     if (process.getuid?.() !== 0) return; // mounting a small file system needs root
     const mount = mkdtempSync(join(tmpdir(), 'mc-full-'));
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=48k', 'tmpfs', mount]);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=32k', 'tmpfs', mount]);
     try {
       const out = join(mount, 'run');
-      const full = await runCli(['eval', '--backend', 'replay', '--trajectories', svampTrajectories, '--data-dir', dataDir, '--limit', '60', '--concurrency', '2', '--out', out]);
+      const full = await runCli(['eval', '--backend', 'replay', '--trajectories', svampTrajectories, '--data-dir', dataDir, '--limit', '24', '--concurrency', '2', '--out', out]);
       expect(full.code).toBe(1);
       expect(full.stderr).toMatch(/mathcoder: cannot append to .*results\.jsonl: the disk is full; the rows written so far are kept, run again to resume/);
       const kept = loadRun(out).rows.length;
       expect(kept).toBeGreaterThan(0);
-      expect(kept).toBeLessThan(60);
+      expect(kept).toBeLessThan(24);
       execFileSync('mount', ['-o', 'remount,size=4m', mount]);
-      const resumed = await runCli(['eval', '--backend', 'replay', '--trajectories', svampTrajectories, '--data-dir', dataDir, '--limit', '60', '--concurrency', '2', '--out', out]);
+      const resumed = await runCli(['eval', '--backend', 'replay', '--trajectories', svampTrajectories, '--data-dir', dataDir, '--limit', '24', '--concurrency', '2', '--out', out]);
       expect(resumed.code, resumed.stderr).toBe(0);
-      expect(resumed.stderr).toContain(`${60 - kept} rows written, ${kept} already done`);
+      expect(resumed.stderr).toContain(`${24 - kept} rows written, ${kept} already done`);
     } finally {
       execFileSync('umount', [mount]);
     }

@@ -8,19 +8,18 @@ import { sharedPath } from '../helpers/shared.js';
 const svamp = sharedPath('trajectories', 'mathcoder-cl-7b', 'svamp.jsonl');
 const mathematics = sharedPath('trajectories', 'mathcoder-cl-7b', 'mathematics.jsonl');
 const simuleq = sharedPath('trajectories', 'mathcoder-cl-7b', 'simuleq.jsonl');
-const math = sharedPath('trajectories', 'mathcoder-l-7b', 'math.correct.jsonl');
 
 describe('mathcoder replay', () => {
   it('re-executes published cells: at least 95% match exactly after normalisation, and every other differs for a known, benign reason', async () => {
-    // The first 25 rows of each file (the whole files, 5,729 cells, match 99%: README, bench/sandbox-cost).
-    const result = await runCli(['replay', '--json', '--limit', '25', '--concurrency', '2', '--cell-timeout', '3', svamp, mathematics, simuleq]);
+    // The first 15 rows of each file (the whole files, 5,729 cells, match 99%: README, bench/sandbox-cost).
+    const result = await runCli(['replay', '--json', '--limit', '15', '--concurrency', '2', '--cell-timeout', '3', svamp, mathematics, simuleq]);
     expect(result.code, result.stderr).toBe(0);
     const reports = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { file: string; rows: number; cells: number; matched: number; mismatchKinds: Record<string, number> });
     expect(reports.map((report) => report.file)).toEqual([svamp, mathematics, simuleq]);
     let cells = 0;
     let matched = 0;
     for (const report of reports) {
-      expect(report.rows).toBe(25);
+      expect(report.rows).toBe(15);
       cells += report.cells;
       matched += report.matched;
       // Frames inside library files (Python 3.11 and SymPy 1.11 here, 3.9 and 1.12 on the authors' machine) and
@@ -29,11 +28,11 @@ describe('mathcoder replay', () => {
     }
     expect(cells).toBeGreaterThan(50);
     expect(matched / cells).toBeGreaterThanOrEqual(0.95);
-    expect(result.stderr).toMatch(/replay: 75\/75 trajectories/);
+    expect(result.stderr).toMatch(/replay: 45\/45 trajectories/);
   });
 
   it('lists mismatches with their kind and both texts', async () => {
-    const result = await runCli(['replay', '--show-mismatches', '--limit', '12', '--cell-timeout', '3', mathematics, math]);
+    const result = await runCli(['replay', '--show-mismatches', '--limit', '12', '--cell-timeout', '3', mathematics]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/mathematics\.jsonl:\d+ cell \d+ \[(library-frames|error-message|syntax-message|output-differs|ordering|float-rounding|error-vs-output|after-earlier-mismatch|replay-timeout)\]/);
     expect(result.stdout).toContain('  published:');
