@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { basename } from 'node:path';
 import { MathcoderError } from '../errors.js';
 import type { SandboxCgroups } from './cgroups.js';
 import type { IsolationMethod } from './types.js';
@@ -59,7 +60,21 @@ function under(path: string, folder: string): boolean {
   return path === folder || path.startsWith(`${folder}/`);
 }
 
-/** The read-only view of the host: system libraries, the interpreter's folders and the worker's scripts. */
+/**
+ * Where the worker's scripts appear under bwrap: a fixed folder of the sandbox's own root, so that a checkout under
+ * /tmp (which the worker's and each session's private /tmp would cover) still starts.
+ */
+export const SANDBOX_SCRIPTS_DIR = '/opt/mathcoder-sandbox';
+
+/** Host folders to show read-only at their own paths: outermost first, nothing twice (an inner one comes with its outer one). */
+function outermostFolders(paths: readonly string[]): string[] {
+  return [...new Set(paths)].sort((a, b) => a.length - b.length).filter((path, index, all) => existsSync(path) && !all.slice(0, index).some((outer) => under(path, outer)));
+}
+
+/**
+ * The read-only view of the host: system libraries, the interpreter's folders and the worker's scripts (at
+ * SANDBOX_SCRIPTS_DIR). Interpreter folders under /tmp are left to `tmpBinds`, bound after the private /tmp.
+ */
 export function readOnlyView(pythonPaths: readonly string[], workerDir: string): string[] {
   const args: string[] = ['--ro-bind', '/usr', '/usr'];
   if (existsSync('/usr/local')) args.push('--tmpfs', '/usr/local');
@@ -78,11 +93,18 @@ export function readOnlyView(pythonPaths: readonly string[], workerDir: string):
   } catch {
     // no /etc
   }
-  const extra = [...pythonPaths, workerDir].filter((path) => !under(path, '/usr') || under(path, '/usr/local'));
-  // Outermost first, and nothing twice: a folder inside one already bound comes with it.
-  const folders = [...new Set(extra)].sort((a, b) => a.length - b.length).filter((path, index, all) => existsSync(path) && !all.slice(0, index).some((outer) => under(path, outer)));
-  for (const folder of folders) args.push('--ro-bind', folder, folder);
+  const extra = pythonPaths.filter((path) => (!under(path, '/usr') || under(path, '/usr/local')) && !under(path, '/tmp'));
+  for (const folder of outermostFolders(extra)) args.push('--ro-bind', folder, folder);
+  args.push('--ro-bind', workerDir, SANDBOX_SCRIPTS_DIR);
   return args;
+}
+
+/**
+ * An interpreter installed under /tmp (a virtual environment there): bound after the worker's private /tmp so the
+ * worker sees it. Sessions mount a /tmp of their own over it, so they keep only what the worker imported first.
+ */
+function tmpBinds(pythonPaths: readonly string[]): string[] {
+  return outermostFolders(pythonPaths.filter((path) => under(path, '/tmp'))).flatMap((folder) => ['--ro-bind', folder, folder]);
 }
 
 /**
@@ -120,6 +142,7 @@ function bwrapArgs(paths: LaunchPaths): { args: string[]; workerArgs: string[] }
       '--proc', '/proc',
       '--dev', '/dev',
       '--size', String(paths.tmpBytes), '--tmpfs', '/tmp',
+      ...tmpBinds(paths.pythonPaths),
       '--tmpfs', '/dev/shm',
       '--dir', '/run',
       '--bind', paths.socketDir, paths.socketDir,
@@ -167,7 +190,7 @@ export function chooseIsolation(requested: 'auto' | IsolationMethod): IsolationM
 export function workerLaunch(method: IsolationMethod, paths: LaunchPaths): WorkerLaunch {
   if (method === 'bwrap') {
     const { args, workerArgs } = bwrapArgs(paths);
-    return { command: bwrapPath()!, args: [...args, '--', paths.python, paths.workerScript], workroot: '/tmp/mathcoder-sessions', cgroupArgs: workerArgs };
+    return { command: bwrapPath()!, args: [...args, '--', paths.python, `${SANDBOX_SCRIPTS_DIR}/${basename(paths.workerScript)}`], workroot: '/tmp/mathcoder-sessions', cgroupArgs: workerArgs };
   }
   if (method === 'unshare') {
     return { command: '/usr/bin/unshare', args: ['--net', '--', paths.python, paths.workerScript], workroot: paths.hostWorkroot, cgroupArgs: hostCgroupArgs(paths.cgroups) };

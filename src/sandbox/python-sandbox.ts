@@ -18,7 +18,8 @@ import { SessionProcess } from './session-process.js';
 import { OWNER_FILE, SANDBOX_FOLDER_PREFIX, removeStaleSandboxFolders } from './stale-folders.js';
 import type { IsolationInfo, IsolationMethod, Sandbox, SandboxInfo, SandboxSession } from './types.js';
 
-const WORKER_SCRIPT = fileURLToPath(new URL('./python/sandbox_worker.py', import.meta.url));
+/** The zygote's script (its folder holds the modules it imports). */
+export const WORKER_SCRIPT = fileURLToPath(new URL('./python/sandbox_worker.py', import.meta.url));
 /** The zygote's own messages are small; anything longer is a broken worker. */
 const CONTROL_MAX_LINE_BYTES = 1024 * 1024;
 /** A fork waits for the zygote at most this long (generous: a busy machine forks slowly, a dead one never). */
