@@ -110,7 +110,7 @@ async function health(server: RunningServer): Promise<HealthInfo> {
 }
 
 beforeAll(async () => {
-  await makeReplayRun(runDir, SVAMP_TRAJECTORIES, 20);
+  await makeReplayRun(runDir, SVAMP_TRAJECTORIES, 12);
   const slowFile = join(temporary.folder, 'slow.jsonl');
   writeFileSync(slowFile, slowRow());
   replay = await startReplayServer({ files: [RIGHT_SVAMP, slowFile], protocol: 'openai-completions' });
@@ -133,12 +133,12 @@ describe('runs', () => {
     const wrong = rows.filter((row) => !row.grades.strict.correct);
     const list = (await (await fetch(new URL('/v1/runs', server.url))).json()) as { runs: Array<{ id: string; rows: number; datasets: Array<{ accuracy: { strict: number }; paperAccuracy: number }> }> };
     expect(list.runs).toHaveLength(1);
-    expect(list.runs[0]).toMatchObject({ id: 'svamp', rows: 20 });
+    expect(list.runs[0]).toMatchObject({ id: 'svamp', rows: 12 });
     expect(list.runs[0]!.datasets[0]!.accuracy.strict).toBeCloseTo((rows.length - wrong.length) / rows.length);
     expect(list.runs[0]!.datasets[0]!.paperAccuracy).toBe(0.707);
 
     const page = (await (await fetch(new URL('/v1/runs/svamp/problems?offset=5&limit=5', server.url))).json()) as { total: number; items: Array<{ key: string }> };
-    expect(page.total).toBe(20);
+    expect(page.total).toBe(12);
     expect(page.items.map((item) => item.key)).toEqual(rows.slice(5, 10).map((row) => row.key));
 
     const wrongPage = (await (await fetch(new URL('/v1/runs/svamp/problems?correct=false&limit=500', server.url))).json()) as { total: number; items: Array<{ key: string }> };

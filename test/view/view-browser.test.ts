@@ -38,9 +38,9 @@ beforeAll(async () => {
   // Real runs from the published trajectories: SVAMP, SVAMP cut to one round (its answers flip), MATH, and the
   // first 18 Mathematics problems (products written `4*y`, powers `p**2`, and a row stopped by max_rounds).
   await Promise.all([
-    makeReplayRun(join(runsDir, 'svamp'), SVAMP_TRAJECTORIES, 30),
-    makeReplayRun(join(runsDir, 'svamp-one-round'), SVAMP_TRAJECTORIES, 30, ['--max-rounds', '1']),
-    makeReplayRun(join(runsDir, 'math'), MATH_TRAJECTORIES, 30),
+    makeReplayRun(join(runsDir, 'svamp'), SVAMP_TRAJECTORIES, 15),
+    makeReplayRun(join(runsDir, 'svamp-one-round'), SVAMP_TRAJECTORIES, 15, ['--max-rounds', '1']),
+    makeReplayRun(join(runsDir, 'math'), MATH_TRAJECTORIES, 15),
     makeReplayRun(join(runsDir, 'mathematics'), MATHEMATICS_TRAJECTORIES, 18),
   ]);
   for (const name of ['svamp', 'svamp-one-round', 'math', 'mathematics']) rows[name] = readRows(join(runsDir, name));
