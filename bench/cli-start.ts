@@ -47,6 +47,9 @@ try {
   mkdirSync(join(work, 'folder'));
   writeFileSync(join(work, 'empty.jsonl'), '');
   writeFileSync(join(work, 'text.gguf'), 'not a model\n');
+  const seed = { id: 'gsm8k-train/1', source: 'gsm8k', question: 'Natalia sold 48 clips in April and half as many in May. How many in all?', answer: '72', origin: { where: 'bench:1' } };
+  writeFileSync(join(work, 'seeds.jsonl'), `${JSON.stringify(seed)}\n`);
+  const published = join(ROOT, '..', 'shared', 'trajectories', 'mathcoder-cl-7b', 'svamp.jsonl');
   const refused = `http://127.0.0.1:${await closedPort()}`;
   const cases: Array<[string, string[], NodeJS.ProcessEnv?]> = [
     ['--help', ['--help']],
@@ -56,12 +59,12 @@ try {
     ['solve, server refuses', ['solve', '2+2?', '--backend', 'openai-completions', '--base-url', `${refused}/v1`]],
     ['solve, offline, no model', ['solve', '2+2?'], { MATHCODER_CACHE: join(work, 'cache'), HF_ENDPOINT: refused }],
     ['eval --model nope', ['eval', '--model', 'nope', '--out', join(work, 'run')]],
-    ['eval --out FILE', ['eval', '--backend', 'replay', '--trajectories', join(work, 'empty.jsonl'), '--out', join(work, 'text.gguf')]],
+    ['eval --out FILE', ['eval', '--backend', 'replay', '--trajectories', published, '--out', join(work, 'text.gguf')]],
     ['eval, empty trajectories', ['eval', '--backend', 'replay', '--trajectories', join(work, 'empty.jsonl'), '--out', join(work, 'run')]],
-    ['data clean MISSING', ['data', 'clean', join(work, 'missing.jsonl'), '--out', join(work, 'kept.jsonl')]],
-    ['data d0, no API key', ['data', 'd0', '--seeds', join(work, 'empty.jsonl'), '--out', join(work, 'd0')], { OPENAI_API_KEY: '' }],
+    ['data clean MISSING', ['data', 'clean', join(work, 'missing.jsonl'), '--out', join(work, 'kept.jsonl'), '--removed', join(work, 'removed.jsonl')]],
+    ['data d0, no API key', ['data', 'd0', '--seeds', join(work, 'seeds.jsonl'), '--out', join(work, 'd0')], { OPENAI_API_KEY: '' }],
     ['train prepare FOLDER', ['train', 'prepare', join(work, 'folder'), '--tokenizer', 'llama2', '--out', join(work, 'prepared')]],
-    ['serve --host 0.0.0.0, no token', ['serve', join(work, 'folder'), '--host', '0.0.0.0']],
+    ['serve --host 0.0.0.0, no token', ['serve', '--runs', join(work, 'folder'), '--host', '0.0.0.0'], { MATHCODER_TOKEN: '' }],
   ];
   const floor = timed(['-e', '0']);
   console.log(`node -e 0: ${floor.ms.toFixed(0)} ms (median of ${RUNS})`);
