@@ -8,19 +8,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { closedPort } from '../test/helpers/faulty-server.js';
+import { sharedPath } from '../test/helpers/shared.js';
+import { median } from './median.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 const runsFlag = process.argv.indexOf('--runs');
 const RUNS = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 5;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 function timed(args: readonly string[], env: NodeJS.ProcessEnv = {}): { ms: number; code: number | null; line: string } {
   const times: number[] = [];
@@ -34,14 +31,6 @@ function timed(args: readonly string[], env: NodeJS.ProcessEnv = {}): { ms: numb
   return { ms: median(times), ...last };
 }
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
-
 const work = mkdtempSync(join(tmpdir(), 'mathcoder-bench-cli-'));
 try {
   mkdirSync(join(work, 'folder'));
@@ -49,7 +38,7 @@ try {
   writeFileSync(join(work, 'text.gguf'), 'not a model\n');
   const seed = { id: 'gsm8k-train/1', source: 'gsm8k', question: 'Natalia sold 48 clips in April and half as many in May. How many in all?', answer: '72', origin: { where: 'bench:1' } };
   writeFileSync(join(work, 'seeds.jsonl'), `${JSON.stringify(seed)}\n`);
-  const published = join(ROOT, '..', 'shared', 'trajectories', 'mathcoder-cl-7b', 'svamp.jsonl');
+  const published = sharedPath('trajectories', 'mathcoder-cl-7b', 'svamp.jsonl');
   const refused = `http://127.0.0.1:${await closedPort()}`;
   const cases: Array<[string, string[], NodeJS.ProcessEnv?]> = [
     ['--help', ['--help']],

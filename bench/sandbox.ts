@@ -14,15 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { PythonSandbox } from '../src/sandbox/python-sandbox.js';
 import { sandboxEnvironment } from '../src/sandbox/python-discovery.js';
 import { measureSandboxCost, printSandboxCost } from './sandbox-cost.js';
+import { median } from './median.js';
 
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 30;
 const SYMPY_CELL = "from sympy import symbols, solve, Eq\nx, y = symbols('x y')\nsolve([Eq(x + y, 10), Eq(x - y, 2)], [x, y])";
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 async function time<T>(action: () => Promise<T>): Promise<[number, T]> {
   const started = performance.now();

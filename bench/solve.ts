@@ -30,17 +30,13 @@ import { sharedPath, trajectoryFiles } from '../test/helpers/shared.js';
 import { forEachConcurrent } from '../src/util/concurrency.js';
 import { longScriptedProblem, SIX_TIMES_SEVEN, scriptedTranscript, type ScriptedProblem } from '../test/helpers/tiny-gguf-scripts.js';
 import { temporaryModelFolder, writeTinyGguf } from '../test/helpers/tiny-gguf.js';
+import { median } from './median.js';
 
 const option = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1]) || fallback;
 const rowsPerFile = option('--rows', 20);
 const everyRow = process.argv.includes('--all');
 const runs = option('--runs', 10);
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 const ratio = (baseline: number, value: number) => `${(baseline / value).toFixed(2)}x`;
 const folder = temporaryModelFolder();
