@@ -1,5 +1,6 @@
 import { SYSTEM_PROMPTS } from '../format/prompt.js';
 import { getSyntax, promptSettingsFor, type PromptSettings, type SyntaxName } from '../format/syntax.js';
+import { DEFAULT_SANDBOX_OPTIONS } from '../sandbox/options.js';
 import type { SandboxFlagValues } from './sandbox-flags.js';
 import type { SolveFlagValues } from './solve-flags.js';
 
@@ -13,11 +14,8 @@ export function promptSettings(flags: Pick<SolveFlagValues, 'system'>, syntax: S
   return promptSettingsFor(syntax, flags.system === undefined ? undefined : SYSTEM_PROMPTS[flags.system]);
 }
 
-/** The sandbox's own cell time limit when the flag is not given. */
-const DEFAULT_CELL_TIMEOUT_SECONDS = 10;
-
 /** The cell time limit of a run: the flag, else the dialect's own, else the sandbox's default. */
 export function cellTimeoutMs(flags: Pick<SandboxFlagValues, 'cellTimeout'>, syntax?: SyntaxName): number {
   if (flags.cellTimeout !== undefined) return flags.cellTimeout * 1000;
-  return (syntax === undefined ? null : getSyntax(syntax).execution.timeoutMs) ?? DEFAULT_CELL_TIMEOUT_SECONDS * 1000;
+  return (syntax === undefined ? null : getSyntax(syntax).execution.timeoutMs) ?? DEFAULT_SANDBOX_OPTIONS.timeoutMs;
 }
