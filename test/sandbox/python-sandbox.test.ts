@@ -139,7 +139,8 @@ describe('time limits', () => {
   it('kills a cell that ignores the interrupt, restarts the session and says its state is lost', async () => {
     await withSession(async (session) => {
       await session.run('kept = 1');
-      const ignoring = await session.run('import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass', { timeoutMs: 300 });
+      // A limit of 1 s, not less: the cell must have set SIG_IGN before its time runs out, also on a loaded machine.
+      const ignoring = await session.run('import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass', { timeoutMs: 1_000 });
       expect(ignoring.status).toBe('killed');
       expect(ignoring.stateLost).toBe(true);
       expect(ignoring.message).toMatch(/killed; the Python session was restarted and its variables are lost/);
@@ -153,8 +154,12 @@ describe('time limits', () => {
 
   it('kills a C-level loop that never checks for interrupts', async () => {
     await withSession(async (session) => {
-      const result = await session.run('sum(range(10**11))', { timeoutMs: 300 });
+      // Defined first, so the timed cell reaches the C loop at once: a cell that still compiled when its time ran
+      // out (a loaded machine) would end with an ordinary timeout, and the kill would go untested.
+      await session.run('def spin():\n    return sum(range(10**12))');
+      const result = await session.run('spin()', { timeoutMs: 1_000 });
       expect(result.status).toBe('killed');
+      expect(result.message).toMatch(/ignored its 1 s time limit/);
     });
   });
 
@@ -164,7 +169,7 @@ describe('time limits', () => {
       const session = await restoring.createSession();
       await session.run('a = 5');
       await session.run('b = a * 2');
-      const killed = await session.run('import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True: pass', { timeoutMs: 200 });
+      const killed = await session.run('import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True: pass', { timeoutMs: 1_000 });
       expect(killed).toMatchObject({ status: 'killed', stateLost: false });
       expect((await session.run('a + b')).result).toBe('15');
       await session.close();
