@@ -3,14 +3,20 @@
  * - the bare floor: the same cells in one plain python3 process (a namespace per trajectory, output captured);
  * - the fork floor: a warm interpreter (IPython, sympy, numpy imported) forking a child that exits at once, times
  *   the number of sessions: what any process-per-session design pays before its first cell;
+ * - the session floors: a zygote set up as the sandbox's own (bench/python/session_floor.py) forking one child per
+ *   trajectory, one at a time, that runs the cells and exits, with no isolation, channel or Node: through exec()
+ *   (the least any fresh-process-per-session design can pay on this machine) and through IPython's run_cell (the
+ *   least this sandbox's sessions can pay). What replay costs above the IPython floor is the sandbox's own
+ *   overhead (isolation, channel, zygote loop, Node);
  * - `mathcoder replay` of the same files: a fresh isolated session per trajectory, every cell compared with the
  *   published execution (its match rate is printed too).
  * CPU is counted for whole process trees with a cgroup (see cpu-of-command.ts).
  * Run: node --import tsx bench/sandbox-cost.ts [--limit N] [FILE...] (default: the three MathCoder-CL-7B files)
  */
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { discoverPython, sandboxEnvironment } from '../src/sandbox/python-discovery.js';
+import { WORKER_SCRIPT } from '../src/sandbox/python-sandbox.js';
 import { cpuOfCommand } from './cpu-of-command.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -22,6 +28,8 @@ export interface SandboxCost {
   readonly cells: number;
   readonly floorSeconds: number;
   readonly forkSecondsPerSession: number;
+  readonly execFloorSeconds: number;
+  readonly ipythonFloorSeconds: number;
   readonly replaySeconds: number;
   readonly matched: number;
   readonly method: string;
@@ -34,6 +42,13 @@ export function measureSandboxCost(files: readonly string[] = DEFAULT_FILES, lim
   if (floorRun.status !== 0) throw new Error(`the bare floor failed: ${floorRun.stderr}`);
   const forkRun = cpuOfCommand(python, [join(ROOT, 'bench', 'python', 'fork_floor.py'), '200'], env);
   const fork = JSON.parse(forkRun.stdout.trim().split('\n').pop()!) as { cpuSecondsPerFork: number };
+  const sessionFloor = (mode: 'exec' | 'ipython'): number => {
+    const run = cpuOfCommand(python, [join(ROOT, 'bench', 'python', 'session_floor.py'), dirname(WORKER_SCRIPT), mode, String(limit), ...files], env);
+    if (run.status !== 0) throw new Error(`the ${mode} session floor failed: ${run.stderr}`);
+    return (JSON.parse(run.stdout.trim().split('\n').pop()!) as { cpuSeconds: number }).cpuSeconds;
+  };
+  const execFloorSeconds = sessionFloor('exec');
+  const ipythonFloorSeconds = sessionFloor('ipython');
   const cli = join(ROOT, 'dist', 'cli', 'main.js');
   const replay = cpuOfCommand(process.execPath, [cli, 'replay', '--json', '--concurrency', '2', ...(limit ? ['--limit', String(limit)] : []), ...files]);
   if (replay.status !== 0) throw new Error(`mathcoder replay failed (build dist/ first: npm run build): ${replay.stderr.trim().split('\n').pop()}`);
@@ -44,6 +59,8 @@ export function measureSandboxCost(files: readonly string[] = DEFAULT_FILES, lim
     cells,
     floorSeconds: floorRun.cpuSeconds,
     forkSecondsPerSession: fork.cpuSecondsPerFork,
+    execFloorSeconds,
+    ipythonFloorSeconds,
     replaySeconds: replay.cpuSeconds,
     matched: reports.reduce((sum, report) => sum + report.matched, 0) / cells,
     method: replay.method,
@@ -54,10 +71,13 @@ export function printSandboxCost(cost: SandboxCost): void {
   const ms = (seconds: number) => `${(seconds * 1000).toFixed(1)} ms`;
   const forkTotal = cost.forkSecondsPerSession * cost.sessions;
   console.log(`\nCPU to re-execute ${cost.cells.toLocaleString('en')} published cells in ${cost.sessions.toLocaleString('en')} sessions (${cost.method})`);
+  const row = (name: string, seconds: number): [string, string, string, string] => [name, `${seconds.toFixed(1)} s`, ms(seconds / cost.sessions), `${(seconds / cost.floorSeconds).toFixed(1)}x`];
   const rows: Array<[string, string, string, string]> = [
-    ['bare floor: one python3 process', `${cost.floorSeconds.toFixed(1)} s`, ms(cost.floorSeconds / cost.sessions), '1.0x'],
-    ['fork floor: a fork + exit of a warm interpreter per session', `${forkTotal.toFixed(1)} s`, ms(cost.forkSecondsPerSession), `${(forkTotal / cost.floorSeconds).toFixed(1)}x`],
-    ['mathcoder replay (isolated sessions)', `${cost.replaySeconds.toFixed(1)} s`, ms(cost.replaySeconds / cost.sessions), `${(cost.replaySeconds / cost.floorSeconds).toFixed(1)}x`],
+    row('bare floor: one python3 process', cost.floorSeconds),
+    row('fork floor: a fork + exit of a warm interpreter per session', forkTotal),
+    row('session floor: a fork per session, cells through exec()', cost.execFloorSeconds),
+    row("session floor: a fork per session, cells through IPython's run_cell", cost.ipythonFloorSeconds),
+    row('mathcoder replay (isolated sessions)', cost.replaySeconds),
   ];
   const width = Math.max(...rows.map((row) => row[0].length));
   console.log(`${''.padEnd(width)}  ${'CPU'.padStart(8)}  ${'per session'.padStart(11)}  vs floor`);
