@@ -36,6 +36,7 @@ import traceback
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import python_runtime  # noqa: E402
+from cell_runner import CellRunner  # noqa: E402
 import session_isolation as isolation  # noqa: E402
 from session_output import CaptureStream, OutputBuffer, TextBudget  # noqa: E402
 
@@ -109,8 +110,9 @@ class ExecutionTimeout(KeyboardInterrupt):
 
 
 class Session:
-    def __init__(self, shell, channel, limits, reap_others):
+    def __init__(self, shell, runner, channel, limits, reap_others):
         self.shell = shell
+        self.runner = runner
         self.channel = channel
         self.limits = limits
         self.output_limits = limits.get('output') or {}
@@ -159,7 +161,7 @@ class Session:
             # to the sandbox would end it, and a timer thread per cell costs more than the cell.
             signal.setitimer(signal.ITIMER_REAL, timeout)
         try:
-            self.shell.run_cell(str(request.get('code', '')), store_history=True, silent=False)
+            self.runner.run_cell(str(request.get('code', '')))
         except BaseException as error:  # an interrupt that landed outside the user's code
             if cell['error'] is None:
                 cell['error'] = {'name': type(error).__name__, 'value': str(error), 'traceback': traceback.format_exception_only(type(error), error)}
@@ -247,7 +249,7 @@ def reap_by_uid():
     reap_in_namespace()
 
 
-def start_session(shell, sock, hello, plan, limits):
+def start_session(shell, runner, sock, hello, plan, limits):
     """Runs in the forked child: isolate, limit, then serve cells until told to close. Never returns.
 
     `sock` is the connection the zygote already made for this session, or None: then the session connects and
@@ -308,7 +310,7 @@ def start_session(shell, sock, hello, plan, limits):
         os.close(devnull)
         channel = Channel(sock)
         reap = reap_in_namespace if plan['namespaces'] else reap_by_uid
-        session = Session(shell, channel, limits, reap)
+        session = Session(shell, runner, channel, limits, reap)
         shell.mathcoder_session = session
         sys.stdout = CaptureStream('stdout', session)
         sys.stderr = CaptureStream('stderr', session)
@@ -414,7 +416,7 @@ class Zygote:
             pid = self.forker.fork() if self.forker else os.fork()
             if pid == 0:
                 self.control = None
-                start_session(self.shell, sock, hello, plan, limits)
+                start_session(self.shell, self.runner, sock, hello, plan, limits)
         except BaseException:
             if sock is not None:
                 sock.close()
@@ -512,6 +514,7 @@ class Zygote:
         import IPython
 
         self.shell = python_runtime.make_shell()
+        self.runner = CellRunner(self.shell)
         # Everything imported so far lives as long as the process: moved out of the garbage collector's
         # generations, a session's collections stop walking (and copying-on-write) the zygote's whole heap.
         import gc

@@ -1,0 +1,86 @@
+"""Runs cells both ways, through IPython's run_cell and through the sandbox's CellRunner, each way in a forked copy
+of one warm shell (as a session is), and reports every cell whose outcome differs: printed output, last value,
+displays, error (name, value, traceback) and execution count.
+
+Usage: cell_runner_equivalence.py WORKER_DIR CASES_JSON [TRAJECTORY_FILE LIMIT ...]
+CASES_JSON holds a list of sessions (lists of cells). Prints one JSON object: {cells, fast: [whether each cell went the fast way, in order], differences: [...]}."""
+import contextlib
+import gc
+import io
+import json
+import os
+import sys
+
+worker_dir, cases_path = sys.argv[1], sys.argv[2]
+sys.path.insert(0, worker_dir)
+import python_runtime  # noqa: E402
+from cell_runner import CellRunner  # noqa: E402
+
+work = json.load(open(cases_path))
+pairs = sys.argv[3:]
+for path, limit in zip(pairs[0::2], pairs[1::2]):
+    with open(path) as handle:
+        for index, line in enumerate(handle):
+            if index >= int(limit):
+                break
+            entries = json.loads(line)['debug_result']
+            work.append([entry['content'] for position, entry in enumerate(entries)
+                         if entry['role'] == 'code' and position + 1 < len(entries) and entries[position + 1]['role'] == 'execution'])
+
+python_runtime.lighten_ipython()
+python_runtime.choose_matplotlib_backend()
+python_runtime.import_and_warm()
+shell = python_runtime.make_shell()
+runner = CellRunner(shell)
+gc.collect()
+gc.freeze()
+
+
+class Cell:
+    def __init__(self):
+        self.cell = None
+
+
+def outcomes(cells, fast):
+    """The outcome of each cell of one session, run in a forked child."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        session = Cell()
+        shell.mathcoder_session = session
+        found = []
+        for code in cells:
+            planned = runner.plan(code) is not None if fast else False
+            session.cell = {'result': None, 'error': None, 'displays': []}
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+                if fast:
+                    runner.run_cell(code)
+                else:
+                    shell.run_cell(code, store_history=True, silent=False)
+            found.append({'output': out.getvalue(), 'result': session.cell['result'], 'displays': session.cell['displays'],
+                          'error': session.cell['error'], 'count': shell.execution_count, 'fast': planned})
+        with os.fdopen(write_end, 'w') as handle:
+            json.dump(found, handle)
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as handle:
+        data = handle.read()
+    os.waitpid(pid, 0)
+    return json.loads(data)
+
+
+total = 0
+fast = []
+differences = []
+for cells in work:
+    slow_way = outcomes(cells, False)
+    fast_way = outcomes(cells, True)
+    for code, slow, quick in zip(cells, slow_way, fast_way):
+        total += 1
+        fast.append(quick.pop('fast'))
+        slow.pop('fast')
+        if slow != quick:
+            differences.append({'code': code, 'run_cell': slow, 'runner': quick})
+print(json.dumps({'cells': total, 'fast': fast, 'differences': differences}))
