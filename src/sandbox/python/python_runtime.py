@@ -127,6 +127,15 @@ def make_shell():
             # Only text/plain, what MathCoder's client read; Jupyter would also compute LaTeX, HTML, PNG, ….
             return {'text/plain': self.shell.display_formatter.formatters['text/plain'](result)}, {}
 
+        def quiet(self):
+            # IPython tokenizes the whole cell to see whether it ends with `;`; a cell without any `;` cannot.
+            # (Tokenizing touches, and in a forked session copies, a few hundred pages for every shown value.)
+            try:
+                cell = self.shell.history_manager.input_hist_parsed[-1]
+            except (AttributeError, IndexError):
+                return super().quiet()
+            return ';' in cell and super().quiet()
+
         def start_displayhook(self):
             pass
 
