@@ -100,3 +100,16 @@ describe('the cell runner', () => {
     expect(report.fast.filter(Boolean).length).toBeGreaterThan(0.95 * report.cells);
   });
 });
+
+describe('the plain text of a last value', () => {
+  it("is IPython's printer's text wherever PlainText gives one (numbers, strings, sympy objects, small containers), and left to IPython elsewhere", () => {
+    const python = discoverPython({ path: process.env.PATH ?? '' }).executable;
+    const run = spawnSync(python, [join(dirname(CHECKER), 'plain_text_equivalence.py'), dirname(WORKER_SCRIPT)], { encoding: 'utf8', env: { ...sandboxEnvironment(work), HOME: work }, cwd: work });
+    if (run.status !== 0) throw new Error(`the plain-text check failed: ${run.stderr}`);
+    const report = JSON.parse(run.stdout.trim().split('\n').pop()!) as { values: number; shortcut: number; differences: unknown[] };
+    expect(report.differences).toEqual([]);
+    // Sets (sorted by IPython), deferred types, functions, _repr_pretty_, cycles and wide containers are IPython's.
+    expect(report.shortcut).toBeGreaterThan(report.values / 2);
+    expect(report.shortcut).toBeLessThan(report.values);
+  });
+});

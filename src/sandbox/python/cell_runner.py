@@ -54,10 +54,18 @@ class CellRunner:
                 'ast_transformers', 'input_transformers_post', 'autoawait'))
         except Exception:
             self.supported = False
+        shell.mathcoder_plain_text = None
+        if self.supported:
+            from plain_text import PlainText  # here, not at the top: IPython is imported only once lightened
+
+            shell.mathcoder_plain_text = PlainText(shell.display_formatter.formatters['text/plain'])
 
     def run_cell(self, raw_cell):
         plan = self.plan(raw_cell)
         if plan is None:
+            # IPython's own syntax (a magic such as %precision or %config) can change how values are shown: from
+            # here on this session's values go through IPython's printer.
+            self.shell.mathcoder_plain_text = None
             return self.shell.run_cell(raw_cell, store_history=True, silent=False)
         shell = self.shell
         result = None

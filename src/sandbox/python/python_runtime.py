@@ -125,7 +125,12 @@ def make_shell():
 
         def compute_format_data(self, result):
             # Only text/plain, what MathCoder's client read; Jupyter would also compute LaTeX, HTML, PNG, ….
-            return {'text/plain': self.shell.display_formatter.formatters['text/plain'](result)}, {}
+            # PlainText (plain_text.py) gives the printer's text without running it where that text is repr's.
+            plain = getattr(self.shell, 'mathcoder_plain_text', None)
+            text = plain.text(result) if plain is not None else None
+            if text is None:
+                text = self.shell.display_formatter.formatters['text/plain'](result)
+            return {'text/plain': text}, {}
 
         def quiet(self):
             # IPython tokenizes the whole cell to see whether it ends with `;`; a cell without any `;` cannot.

@@ -1,6 +1,6 @@
-"""Runs cells both ways, through IPython's run_cell and through the sandbox's CellRunner, each way in a forked copy
-of one warm shell (as a session is), and reports every cell whose outcome differs: printed output, last value,
-displays, error (name, value, traceback) and execution count.
+"""Runs cells both ways, through IPython's run_cell (and its printer) and through the sandbox's CellRunner (and
+PlainText), each way in a forked copy of one warm shell (as a session is), and reports every cell whose outcome
+differs: printed output, last value, displays, error (name, value, traceback) and execution count.
 
 Usage: cell_runner_equivalence.py WORKER_DIR CASES_JSON [TRAJECTORY_FILE LIMIT ...]
 CASES_JSON holds a list of sessions (lists of cells). Prints one JSON object: {cells, fast: [whether each cell went the fast way, in order], differences: [...]}."""
@@ -49,6 +49,8 @@ def outcomes(cells, fast):
         os.close(read_end)
         session = Cell()
         shell.mathcoder_session = session
+        if not fast:
+            shell.mathcoder_plain_text = None  # the slow way is IPython's own, its printer included
         found = []
         for code in cells:
             planned = runner.plan(code) is not None if fast else False
