@@ -27,6 +27,15 @@ def lighten_ipython():
 
 
 
+def warm_shell():
+    """The zygote's interpreter, set up in order: IPython lightened before it is imported, the plotting backend
+    chosen, the heavy modules imported and warmed, the shell made. Returns (shell, versions of sympy and numpy)."""
+    lighten_ipython()
+    choose_matplotlib_backend()
+    versions = import_and_warm()
+    return make_shell(), versions
+
+
 def import_and_warm():
     """Imports the heavy modules and runs them once so a forked session starts warm."""
     import numpy

@@ -508,12 +508,9 @@ class Zygote:
 
     def serve(self):
         self.setup_isolation()
-        python_runtime.lighten_ipython()
-        python_runtime.choose_matplotlib_backend()
-        versions = python_runtime.import_and_warm()
+        self.shell, versions = python_runtime.warm_shell()
         import IPython
 
-        self.shell = python_runtime.make_shell()
         self.runner = CellRunner(self.shell)
         # Everything imported so far lives as long as the process: moved out of the garbage collector's
         # generations, a session's collections stop walking (and copying-on-write) the zygote's whole heap.
