@@ -13,9 +13,12 @@
  * CPU is counted for whole process trees with a cgroup (see cpu-of-command.ts).
  * Run: node --import tsx bench/sandbox-cost.ts [--limit N] [FILE...] (default: the three MathCoder-CL-7B files)
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { discoverPython, sandboxEnvironment } from '../src/sandbox/python-discovery.js';
+import { loadReplayRows } from '../src/replay/replay.js';
 import { WORKER_SCRIPT } from '../src/sandbox/python-sandbox.js';
 import { cpuOfCommand } from './cpu-of-command.js';
 
@@ -38,33 +41,42 @@ export interface SandboxCost {
 export function measureSandboxCost(files: readonly string[] = DEFAULT_FILES, limit = 0): SandboxCost {
   const python = discoverPython({ path: process.env.PATH ?? '' }).executable;
   const env = { ...sandboxEnvironment('/tmp'), HOME: '/tmp' };
-  const floorRun = cpuOfCommand(python, [join(ROOT, 'bench', 'python', 'bare_floor.py'), String(limit), ...files], env);
-  if (floorRun.status !== 0) throw new Error(`the bare floor failed: ${floorRun.stderr}`);
-  const forkRun = cpuOfCommand(python, [join(ROOT, 'bench', 'python', 'fork_floor.py'), '200'], env);
-  const fork = JSON.parse(forkRun.stdout.trim().split('\n').pop()!) as { cpuSecondsPerFork: number };
-  const sessionFloor = (mode: 'exec' | 'ipython'): number => {
-    const run = cpuOfCommand(python, [join(ROOT, 'bench', 'python', 'session_floor.py'), dirname(WORKER_SCRIPT), mode, String(limit), ...files], env);
-    if (run.status !== 0) throw new Error(`the ${mode} session floor failed: ${run.stderr}`);
-    return (JSON.parse(run.stdout.trim().split('\n').pop()!) as { cpuSeconds: number }).cpuSeconds;
-  };
-  const execFloorSeconds = sessionFloor('exec');
-  const ipythonFloorSeconds = sessionFloor('ipython');
-  const cli = join(ROOT, 'dist', 'cli', 'main.js');
-  const replay = cpuOfCommand(process.execPath, [cli, 'replay', '--json', '--concurrency', '2', ...(limit ? ['--limit', String(limit)] : []), ...files]);
-  if (replay.status !== 0) throw new Error(`mathcoder replay failed (build dist/ first: npm run build): ${replay.stderr.trim().split('\n').pop()}`);
-  const reports = replay.stdout.trim().split('\n').map((line) => JSON.parse(line) as { rows: number; cells: number; matched: number });
-  const cells = reports.reduce((sum, report) => sum + report.cells, 0);
-  return {
-    sessions: reports.reduce((sum, report) => sum + report.rows, 0),
-    cells,
-    floorSeconds: floorRun.cpuSeconds,
-    forkSecondsPerSession: fork.cpuSecondsPerFork,
-    execFloorSeconds,
-    ipythonFloorSeconds,
-    replaySeconds: replay.cpuSeconds,
-    matched: reports.reduce((sum, report) => sum + report.matched, 0) / cells,
-    method: replay.method,
-  };
+  // The floors run exactly the cells `mathcoder replay` re-runs (its own reading of the files), one list a session.
+  const work = mkdtempSync(join(tmpdir(), 'mathcoder-bench-cost-'));
+  try {
+    const cellsFile = join(work, 'cells.json');
+    const rows = files.flatMap((file) => (limit ? loadReplayRows(file).slice(0, limit) : loadReplayRows(file)));
+    writeFileSync(cellsFile, JSON.stringify(rows.map((row) => row.cells.map((cell) => cell.code))));
+    const floorRun = cpuOfCommand(python, [join(ROOT, 'bench', 'python', 'bare_floor.py'), cellsFile], env);
+    if (floorRun.status !== 0) throw new Error(`the bare floor failed: ${floorRun.stderr}`);
+    const forkRun = cpuOfCommand(python, [join(ROOT, 'bench', 'python', 'fork_floor.py'), '200'], env);
+    const fork = JSON.parse(forkRun.stdout.trim().split('\n').pop()!) as { cpuSecondsPerFork: number };
+    const sessionFloor = (mode: 'exec' | 'ipython'): number => {
+      const run = cpuOfCommand(python, [join(ROOT, 'bench', 'python', 'session_floor.py'), dirname(WORKER_SCRIPT), mode, cellsFile], env);
+      if (run.status !== 0) throw new Error(`the ${mode} session floor failed: ${run.stderr}`);
+      return (JSON.parse(run.stdout.trim().split('\n').pop()!) as { cpuSeconds: number }).cpuSeconds;
+    };
+    const execFloorSeconds = sessionFloor('exec');
+    const ipythonFloorSeconds = sessionFloor('ipython');
+    const cli = join(ROOT, 'dist', 'cli', 'main.js');
+    const replay = cpuOfCommand(process.execPath, [cli, 'replay', '--json', '--concurrency', '2', ...(limit ? ['--limit', String(limit)] : []), ...files]);
+    if (replay.status !== 0) throw new Error(`mathcoder replay failed (build dist/ first: npm run build): ${replay.stderr.trim().split('\n').pop()}`);
+    const reports = replay.stdout.trim().split('\n').map((line) => JSON.parse(line) as { rows: number; cells: number; matched: number });
+    const cells = reports.reduce((sum, report) => sum + report.cells, 0);
+    return {
+      sessions: reports.reduce((sum, report) => sum + report.rows, 0),
+      cells,
+      floorSeconds: floorRun.cpuSeconds,
+      forkSecondsPerSession: fork.cpuSecondsPerFork,
+      execFloorSeconds,
+      ipythonFloorSeconds,
+      replaySeconds: replay.cpuSeconds,
+      matched: reports.reduce((sum, report) => sum + report.matched, 0) / cells,
+      method: replay.method,
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 export function printSandboxCost(cost: SandboxCost): void {

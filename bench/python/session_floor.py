@@ -5,7 +5,7 @@ exits. No isolation, no channel, no Node: what is left is the fork, the exit and
 cells' work.
   exec     the cells through exec() in a fresh namespace, as the bare floor runs them
   ipython  the cells through the shell's run_cell, as a sandbox session runs them
-Usage: session_floor.py WORKER_DIR exec|ipython LIMIT FILE... Prints one JSON object: the CPU seconds of this
+Usage: session_floor.py WORKER_DIR exec|ipython CELLS_JSON (as bare_floor.py takes it). Prints one JSON object: the CPU seconds of this
 process and its children after the set-up, and the sessions run."""
 import contextlib
 import gc
@@ -15,16 +15,12 @@ import os
 import resource
 import sys
 
-worker_dir, mode, limit, files = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+worker_dir, mode, cells_json = sys.argv[1:4]
 sys.path.insert(0, worker_dir)
 import python_runtime  # noqa: E402
-from published_cells import sessions  # noqa: E402
 from run_plain import run_plain  # noqa: E402
 
-python_runtime.lighten_ipython()
-python_runtime.choose_matplotlib_backend()
-python_runtime.import_and_warm()
-shell = python_runtime.make_shell()
+shell, _ = python_runtime.warm_shell()
 gc.collect()
 gc.freeze()
 
@@ -37,7 +33,8 @@ def run_ipython(cells):
 
 
 run = run_plain if mode == 'exec' else run_ipython
-work = list(sessions(files, limit))
+with open(cells_json) as handle:
+    work = json.load(handle)
 
 
 def cpu():

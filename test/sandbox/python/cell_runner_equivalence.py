@@ -2,8 +2,8 @@
 PlainText), each way in a forked copy of one warm shell (as a session is), and reports every cell whose outcome
 differs: printed output, last value, displays, error (name, value, traceback) and execution count.
 
-Usage: cell_runner_equivalence.py WORKER_DIR CASES_JSON [TRAJECTORY_FILE LIMIT ...]
-CASES_JSON holds a list of sessions (lists of cells). Prints one JSON object: {cells, fast: [whether each cell went the fast way, in order], differences: [...]}."""
+Usage: cell_runner_equivalence.py WORKER_DIR CASES_JSON, a list of sessions (lists of cells). Prints one JSON
+object: {cells, fast: [whether each cell went the fast way, in order], differences: [...]}."""
 import contextlib
 import gc
 import io
@@ -16,21 +16,10 @@ sys.path.insert(0, worker_dir)
 import python_runtime  # noqa: E402
 from cell_runner import CellRunner  # noqa: E402
 
-work = json.load(open(cases_path))
-pairs = sys.argv[3:]
-for path, limit in zip(pairs[0::2], pairs[1::2]):
-    with open(path) as handle:
-        for index, line in enumerate(handle):
-            if index >= int(limit):
-                break
-            entries = json.loads(line)['debug_result']
-            work.append([entry['content'] for position, entry in enumerate(entries)
-                         if entry['role'] == 'code' and position + 1 < len(entries) and entries[position + 1]['role'] == 'execution'])
+with open(cases_path) as handle:
+    work = json.load(handle)
 
-python_runtime.lighten_ipython()
-python_runtime.choose_matplotlib_backend()
-python_runtime.import_and_warm()
-shell = python_runtime.make_shell()
+shell, _ = python_runtime.warm_shell()
 runner = CellRunner(shell)
 gc.collect()
 gc.freeze()

@@ -12,9 +12,7 @@ sys.path.insert(0, sys.argv[1])
 import python_runtime  # noqa: E402
 from plain_text import PlainText  # noqa: E402
 
-python_runtime.lighten_ipython()
-python_runtime.import_and_warm()
-shell = python_runtime.make_shell()
+shell, _ = python_runtime.warm_shell()
 formatter = shell.display_formatter.formatters['text/plain']
 
 import numpy as np  # noqa: E402
