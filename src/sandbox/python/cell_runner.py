@@ -93,24 +93,23 @@ class CellRunner:
         try:
             name = shell.compile.cache(cell, shell.execution_count, raw_code=raw_cell)
             flags = shell.compile.flags & FUTURE_FLAGS
-            whole = compile(cell, name, 'exec', flags, True)
-            split = self.last_expression_start(cell, name, flags)
+            split = self.split_last_expression(cell, name, flags)
             if split is None:
-                return cell, name, [whole]
-            prefix = cell[:split]
-            codes = [compile(prefix, name, 'exec', flags, True)] if prefix.strip() else []
+                return cell, name, [compile(cell, name, 'exec', flags, True)]
+            start, before = split
             # Blank lines before the last expression keep its line numbers (tracebacks, linecache).
-            codes.append(compile('\n' * prefix.count('\n') + cell[split:], name, 'single', flags, True))
-            return cell, name, codes
+            last = compile('\n' * cell.count('\n', 0, start) + cell[start:], name, 'single', flags, True)
+            return cell, name, ([before] if cell[:start].strip() else []) + [last]
         except Exception:
             return None
 
     @staticmethod
-    def last_expression_start(cell, name, flags):
-        """The offset where the cell's last statement starts, when that statement is an expression; else None.
-        Tries the top-level line starts from the end: the first from which the rest of the cell is one expression
-        and before which the cell is complete statements. A line inside a string or brackets of the last statement
-        leaves the part before it incomplete, and one inside a compound statement leaves no expression after it."""
+    def split_last_expression(cell, name, flags):
+        """(offset, code of the statements before it) when the cell's last statement is an expression starting at
+        that offset; else None. Tries the top-level line starts from the end: the first from which the rest of the
+        cell is one expression and before which the cell is complete statements. A line inside a string or brackets
+        of the last statement leaves the part before it incomplete, and one inside a compound statement leaves no
+        expression after it."""
         starts = [match.start() for match in STATEMENT_START.finditer(cell)]
         for start in reversed(starts):
             try:
@@ -118,10 +117,9 @@ class CellRunner:
             except SyntaxError:
                 continue
             try:
-                compile(cell[:start], name, 'exec', flags, True)
+                return start, compile(cell[:start], name, 'exec', flags, True)
             except SyntaxError:
                 continue  # the line continues the statement before it (a backslash)
-            return start
         return None
 
     def run_planned(self, raw_cell, cell, name, codes):
