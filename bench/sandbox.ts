@@ -19,7 +19,6 @@ import { median } from './median.js';
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 30;
 const SYMPY_CELL = "from sympy import symbols, solve, Eq\nx, y = symbols('x y')\nsolve([Eq(x + y, 10), Eq(x - y, 2)], [x, y])";
 
-
 async function time<T>(action: () => Promise<T>): Promise<[number, T]> {
   const started = performance.now();
   const value = await action();

@@ -37,7 +37,6 @@ const rowsPerFile = option('--rows', 20);
 const everyRow = process.argv.includes('--all');
 const runs = option('--runs', 10);
 
-
 const ratio = (baseline: number, value: number) => `${(baseline / value).toFixed(2)}x`;
 const folder = temporaryModelFolder();
 const sandbox = await PythonSandbox.start({ pathVariable: process.env.PATH, poolSize: 2 });

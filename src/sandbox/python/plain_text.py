@@ -14,9 +14,13 @@ from IPython.lib import pretty
 CONTAINERS = {list: ('[', ']'), tuple: ('(', ')'), dict: ('{', '}')}
 
 
+def repr_text(value):
+    """What the printer's _repr_pprint writes: repr's lines, joined by its line breaks (indentation 0 at the top)."""
+    return '\n'.join(repr(value).splitlines())
+
+
 class PlainText:
     def __init__(self, formatter):
-        self.formatter = formatter
         self.type_printers = formatter.type_printers
         self.deferred_printers = formatter.deferred_printers
         self.singleton_printers = formatter.singleton_printers
@@ -52,7 +56,7 @@ class PlainText:
             return None
         printer = self.singleton_printers.get(id(value))
         if printer is not None:
-            return '\n'.join(repr(value).splitlines()) if printer is pretty._repr_pprint else None
+            return repr_text(value) if printer is pretty._repr_pprint else None
         if kind in CONTAINERS:
             return self.container_text(value, kind, open_containers)
         prints_repr = self.prints_repr_of.get(kind)
@@ -60,8 +64,7 @@ class PlainText:
             prints_repr = self.prints_repr_of[kind] = self.printer_calls_repr(kind)
         if not prints_repr:
             return None
-        # _repr_pprint: repr's lines, joined by the printer's line breaks (at indentation 0 at the top level).
-        return '\n'.join(repr(value).splitlines())
+        return repr_text(value)
 
     def printer_calls_repr(self, kind):
         """Whether RepresentationPrinter.pretty ends in repr for instances of `kind`: the first match in its MRO
