@@ -201,7 +201,7 @@ const CASES: readonly Case[] = [
 describe.concurrent('bad input fails at once with one line, before anything heavy starts', () => {
   it.each(CASES.map((entry) => [entry.name, entry] as const))('%s', async (_name, entry) => {
     const log = at('logs', `${CASES.indexOf(entry)}.log`);
-    const result = await runCli(entry.args(), { nodeArgs: ['--import', MODULE_LOG_HOOK], env: { ...entry.env?.(), MATHCODER_MODULE_LOG: log }, timeoutMs: 60_000 });
+    const result = await runCli(entry.args(), { nodeArgs: ['--import', MODULE_LOG_HOOK], env: { ...entry.env?.(), MATHCODER_MODULE_LOG: log } });
     expect(result.code, result.stderr).toBe(1);
     expect(result.stdout).toBe('');
     const lines = result.stderr.split('\n').filter((line) => line !== '');

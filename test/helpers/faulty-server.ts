@@ -39,8 +39,9 @@ export async function startFaultyServer(options: {
       hanging.add(response);
     } else {
       response.writeHead(200, { 'content-type': path.endsWith('completions') ? 'text/event-stream' : 'application/json' });
-      response.write(path.endsWith('completions') ? 'data: {"choices":[{"index":0,"text":"<|text|>Half an ans"}]}\n\ndata: {"choi' : '{"generated_text": "Half an ans');
-      setTimeout(() => response.socket?.destroy(), 20);
+      // Once the part is on its way, the connection is closed without ending the answer (no reset: what was sent
+      // arrives).
+      response.write(path.endsWith('completions') ? 'data: {"choices":[{"index":0,"text":"<|text|>Half an ans"}]}\n\ndata: {"choi' : '{"generated_text": "Half an ans', () => response.socket?.end());
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -11,8 +11,9 @@ const simuleq = sharedPath('trajectories', 'mathcoder-cl-7b', 'simuleq.jsonl');
 
 describe('mathcoder replay', () => {
   it('re-executes published cells: at least 95% match exactly after normalisation, and every other differs for a known, benign reason', async () => {
-    // The first 15 rows of each file (the whole files, 5,729 cells, match 99%: README, bench/sandbox-cost).
-    const result = await runCli(['replay', '--json', '--limit', '15', '--concurrency', '2', '--cell-timeout', '3', svamp, mathematics, simuleq]);
+    // The first 15 rows of each file (the whole files, 5,729 cells, match 99%: README, bench/sandbox-cost). Their
+    // slowest cell (a sympy solve) takes 0.4 s here: the limit is far above it, so no cell times out on a slow machine.
+    const result = await runCli(['replay', '--json', '--limit', '15', '--concurrency', '2', '--cell-timeout', '30', svamp, mathematics, simuleq]);
     expect(result.code, result.stderr).toBe(0);
     const reports = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { file: string; rows: number; cells: number; matched: number; mismatchKinds: Record<string, number> });
     expect(reports.map((report) => report.file)).toEqual([svamp, mathematics, simuleq]);

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { WAIT_FOR_LATE_PRINTS } from '../helpers/late-prints.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PythonSandbox } from '../../src/sandbox/python-sandbox.js';
@@ -180,10 +181,11 @@ describe('time limits', () => {
 
   it('never shows output of a timed-out cell in the next cell', async () => {
     await withSession(async (session) => {
-      const code = 'import threading, time\ndef later():\n    time.sleep(0.6)\n    print("late output")\nthreading.Thread(target=later).start()\nwhile True:\n    pass';
+      // The thread prints only once the next cell runs, and the next cell waits until it has.
+      const code = 'import os, threading, time\ndef later():\n    while not os.path.exists("go"):\n        time.sleep(0.01)\n    print("late output")\n    open("printed", "w").close()\nthreading.Thread(target=later).start()\nwhile True:\n    pass';
       expect((await session.run(code, { timeoutMs: 200 })).status).toBe('timeout');
-      const next = await session.run('import time\ntime.sleep(1.0)\nprint("next")');
-      expect(executionText(next)).toBe('next');
+      const next = await session.run(WAIT_FOR_LATE_PRINTS);
+      expect(executionText(next)).toBe('next, after the late prints: True');
     });
   });
 });

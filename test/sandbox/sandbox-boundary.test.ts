@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executionText } from '../../src/sandbox/execution-text.js';
 import { PythonSandbox, type StartOptions } from '../../src/sandbox/python-sandbox.js';
 import type { SandboxSession } from '../../src/sandbox/types.js';
+import { WAIT_FOR_LATE_PRINTS } from '../helpers/late-prints.js';
 import { REPO_ROOT } from '../helpers/shared.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -141,20 +142,23 @@ describe('sessions are apart from each other', () => {
 
   it('output of a thread started by a thread of an earlier cell never shows in a later cell', async () => {
     await withSession(async (session) => {
+      // The earlier cell's thread starts its own thread only once the later cell runs, and that one prints during
+      // the later cell, which waits until it has: on any machine the prints fall inside the later cell.
       const code = [
-        'import threading, time',
+        'import os, threading, time',
         'def grandchild():',
         '    for i in range(10):',
-        '        time.sleep(0.05)',
         '        print("late", i)',
+        '    open("printed", "w").close()',
         'def child():',
-        '    time.sleep(0.3)',
+        '    while not os.path.exists("go"):',
+        '        time.sleep(0.01)',
         '    threading.Thread(target=grandchild).start()',
         'threading.Thread(target=child).start()',
       ].join('\n');
       expect((await session.run(code)).status).toBe('ok');
-      const next = await session.run('import time\ntime.sleep(1.2)\nprint("next")');
-      expect(executionText(next)).toBe('next');
+      const next = await session.run(WAIT_FOR_LATE_PRINTS);
+      expect(executionText(next)).toBe('next, after the late prints: True');
     });
   });
 });
@@ -226,8 +230,10 @@ describe("the host's files, sockets and processes are out of reach", () => {
 });
 
 describe('limits hold per session, over all of its processes', () => {
+  // The children hold what they touched until something kills one of them (or the cell's limit ends the test):
+  // the first child to exit was killed, and the rest are then ended. No time window for the limit to act in.
   const CHILDREN_TOUCH = [
-    'import os, time',
+    'import os, signal, time',
     'pids = []',
     'for _ in range(3):',
     '    pid = os.fork()',
@@ -235,10 +241,15 @@ describe('limits hold per session, over all of its processes', () => {
     '        block = bytearray(60 * 1024 * 1024)',
     '        for i in range(0, len(block), 4096):',
     '            block[i] = 1',
-    '        time.sleep(3)',
+    '        time.sleep(600)',
     '        os._exit(0)',
     '    pids.append(pid)',
-    '[os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids]',
+    'first, status = os.waitpid(-1, 0)',
+    'for pid in pids:',
+    '    if pid != first:',
+    '        os.kill(pid, signal.SIGKILL)',
+    '        os.waitpid(pid, 0)',
+    'os.waitstatus_to_exitcode(status)',
   ].join('\n');
 
   async function expectMemoryContained(owner: PythonSandbox): Promise<void> {
@@ -248,8 +259,8 @@ describe('limits hold per session, over all of its processes', () => {
         // The whole session was killed for it (the watchdog, or the kernel chose the session itself).
         expect(result.message).toMatch(/went over its memory limit \(128 MiB for all of its processes\)/);
       } else {
-        // The kernel killed one of the children: together they never held more than the limit.
-        expect(result.result).toMatch(/-9/);
+        // The kernel killed one of the children (SIGKILL): together they never held more than the limit.
+        expect(result.result).toBe('-9');
       }
       expect((await session.run('"alive"')).result).toBe("'alive'");
     }, owner);

@@ -299,7 +299,9 @@ describe('queue and cancellation', () => {
     const baseline = sandbox.activeSessions;
     const controller = new AbortController();
     const response = await post(server, '/v1/solve', { question: SLOW_QUESTION, stream: true }, { signal: controller.signal });
-    const events = await readEvents(response, (event) => event === 'block-end' && sandbox.activeSessions > baseline);
+    // Read until the code block has ended (the text block, then the code): the solve is running its cell.
+    let ended = 0;
+    const events = await readEvents(response, (event) => event === 'block-end' && ++ended === 2);
     expect(events.some((event) => event.event === 'block-start')).toBe(true);
     await waitFor(() => sandbox.activeSessions === baseline + 1, 'the sleeping cell');
     controller.abort();

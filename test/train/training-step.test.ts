@@ -13,7 +13,7 @@ const PYTHON = '/usr/bin/python3';
 const folder = mkdtempSync(join(tmpdir(), 'mathcoder-step-'));
 
 function python(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(PYTHON, args, { encoding: 'utf8', timeout: 240_000, input, env: { PATH: '/usr/bin:/bin', OMP_NUM_THREADS: '2' } });
+  const run = spawnSync(PYTHON, args, { encoding: 'utf8', timeout: 900_000, input, env: { PATH: '/usr/bin:/bin', OMP_NUM_THREADS: '2' } });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
