@@ -47,6 +47,33 @@ describe('symbolic equivalence with sympy in the sandbox', () => {
     }
   });
 
+  it('a comparison whose interrupt was caught on the way (it came back past its limit) is a timeout, not "different"', async () => {
+    // The session's comparison is replaced by one that catches the interrupt, as a broad except in library code
+    // would, and then answers 0.
+    const swallowing = async () => {
+      const session = await sandbox.createSession();
+      return {
+        id: session.id,
+        get closed() {
+          return session.closed;
+        },
+        close: () => session.close(),
+        run: async (code: string, options?: Parameters<typeof session.run>[1]) => {
+          const result = await session.run(code, options);
+          if (code.includes('def __mc_equal')) await session.run('def __mc_equal(a, b):\n    try:\n        while True:\n            pass\n    except BaseException:\n        return 0');
+          return result;
+        },
+      };
+    };
+    const checker = new SymbolicChecker(swallowing, { timeoutMs: 150 });
+    try {
+      expect(await checker.compare(parse('x+1'), parse('1+x'))).toBe('timeout');
+      expect(checker.timeouts).toBe(1);
+    } finally {
+      await checker.close();
+    }
+  });
+
   it('gradeAnswer runs both graders on one completion', async () => {
     const graders = createGraders();
     const results = await gradeAnswer('\\frac{1}{2}', 'so the answer is $\\boxed{0.5}$', [graders.strict, graders['mathcoder-compat']]);
