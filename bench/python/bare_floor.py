@@ -14,10 +14,7 @@ from run_plain import run_plain
 
 with open(sys.argv[1]) as handle:
     sessions = json.load(handle)
-count = cells = 0
 for session in sessions:
-    count += 1
-    cells += len(session)
     run_plain(session)
 usage = resource.getrusage(resource.RUSAGE_SELF)
-print(json.dumps({'sessions': count, 'cells': cells, 'cpuSeconds': usage.ru_utime + usage.ru_stime}))
+print(json.dumps({'sessions': len(sessions), 'cells': sum(map(len, sessions)), 'cpuSeconds': usage.ru_utime + usage.ru_stime}))

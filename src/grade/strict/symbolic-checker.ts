@@ -106,8 +106,9 @@ export class SymbolicChecker {
       const session = await this.ready();
       const timeoutMs = this.options.timeoutMs ?? 3_000;
       const result = await session.run(`print(__mc_${mode}(${left}, ${right}))`, { timeoutMs });
-      // A comparison that came back past its limit had its interrupt caught on the way (a broad `except` in sympy
-      // or in the prelude): what it printed was decided by the interrupt, not by sympy, so it proves nothing.
+      // A comparison that came back past its limit lost its interrupt on the way (Python ignores an exception
+      // raised in a finalizer, such as a generator closed as it is collected, and the cell runs on): it may have
+      // answered from a computation the interrupt cut short, so it proves nothing.
       if (result.status === 'timeout' || result.status === 'killed' || result.durationMs >= timeoutMs) {
         this.timeouts += 1;
         if (result.status === 'killed' || result.stateLost) this.session = null;
